@@ -1,0 +1,36 @@
+"""What a lint run produces: findings, and their severities."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+Severity = Literal["info", "warning", "error"]
+SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
+SEVERITY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem found in one job document.
+
+    ``line`` and ``column`` are 1-based and point at the offending value in ``path`` (at the
+    member's key for an object member, at the nearest enclosing object when a field is missing).
+    ``pointer`` is an RFC 6901 JSON pointer into the job document itself, not into the file.
+    """
+
+    rule: str
+    severity: Severity
+    message: str
+    path: str
+    line: int
+    column: int
+    pointer: str
+    job: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def at_least(severity: str, threshold: str) -> bool:
+    return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold]

@@ -1,0 +1,457 @@
+"""Reading job documents from files and standard input.
+
+Everything that can go wrong with an input becomes a :class:`LoadError` for that file (or that
+line of a JSON Lines file) and the next input is read: a problem never stops the run. Codes:
+``SM001`` the file cannot be read as text, ``SM002`` its text is not valid JSON/YAML, ``SM003``
+it holds no training job.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
+
+from linter.job import Job, Kind
+from linter.locate import JsonLocator, LineIndex, Position, YamlLocator
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    Locator = JsonLocator | YamlLocator
+
+Format = Literal["json", "jsonl", "yaml"]
+FORMATS_BY_SUFFIX: Mapping[str, Format] = {
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+}
+STDIN = "-"
+DEFAULT_MAX_DOCUMENT_SIZE = 10 * 1024 * 1024
+MAX_ERRORS_PER_FILE = 20
+
+EVENT_DETAIL_TYPE = "SageMaker Training Job State Change"
+# Members only a DescribeTrainingJob response has: a job that exists.
+DESCRIBE_MEMBERS = frozenset(
+    {
+        "TrainingJobArn",
+        "TrainingJobStatus",
+        "SecondaryStatus",
+        "CreationTime",
+        "LastModifiedTime",
+        "ModelArtifacts",
+        "SecondaryStatusTransitions",
+        "TrainingStartTime",
+        "TrainingEndTime",
+        "FailureReason",
+        "BillableTimeInSeconds",
+    }
+)
+# Members a CreateTrainingJob request (a saved job spec) is made of.
+REQUEST_MEMBERS = frozenset(
+    {
+        "TrainingJobName",
+        "AlgorithmSpecification",
+        "RoleArn",
+        "OutputDataConfig",
+        "ResourceConfig",
+        "InputDataConfig",
+        "StoppingCondition",
+        "HyperParameters",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One training job read from ``path``; ``locate`` maps a pointer into it to a position."""
+
+    path: str
+    job: Job
+    locate: Callable[[str], Position]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadError:
+    path: str
+    code: str
+    message: str
+    line: int = 1
+    column: int = 1
+
+
+Loaded = Document | LoadError
+
+
+class _Unusable(Exception):
+    def __init__(self, code: str, message: str, position: Position = (1, 1)) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.position = position
+
+
+def load(
+    paths: Iterable[str],
+    *,
+    max_document_size: int = DEFAULT_MAX_DOCUMENT_SIZE,
+    stdin_name: str = "<stdin>",
+    stdin: Callable[[], bytes] | None = None,
+) -> Iterator[Loaded]:
+    """Every job in ``paths`` (files, folders searched recursively, ``-`` for standard input)."""
+    for given in paths:
+        if given == STDIN:
+            read = stdin or _read_stdin
+            yield from _load_bytes(stdin_name, _sniff_stdin(stdin_name), read, max_document_size)
+            continue
+        path = Path(given)
+        if path.is_dir():
+            found = False
+            for file in _job_files(path):
+                found = True
+                yield from load_file(file, max_document_size=max_document_size)
+            if not found:
+                suffixes = ", ".join(f"*{s}" for s in FORMATS_BY_SUFFIX)
+                yield LoadError(given, "SM001", f"no job files ({suffixes}) in this folder")
+        else:
+            yield from load_file(path, max_document_size=max_document_size)
+
+
+def load_file(
+    path: Path, *, max_document_size: int = DEFAULT_MAX_DOCUMENT_SIZE
+) -> Iterator[Loaded]:
+    name = str(path)
+    fmt = FORMATS_BY_SUFFIX.get(path.suffix.lower())
+    if fmt == "jsonl":
+        try:
+            with path.open("rb") as stream:
+                yield from _load_lines(
+                    name, _bounded_lines(stream, max_document_size), max_document_size
+                )
+        except OSError as error:
+            yield LoadError(name, "SM001", f"cannot read: {_reason(error)}")
+        return
+
+    def read() -> bytes:
+        with path.open("rb") as stream:
+            return _read_limited(stream.read, max_document_size)
+
+    yield from _load_bytes(name, fmt, read, max_document_size)
+
+
+def _bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes]:
+    """The lines of a stream; of a line longer than ``limit`` only its first ``limit + 1`` bytes."""
+    while line := stream.readline(limit + 1):
+        yield line
+        while len(line) > limit and not line.endswith(b"\n"):
+            line = stream.readline(limit + 1)
+
+
+def _job_files(folder: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for file in sorted(files):
+            if Path(file).suffix.lower() in FORMATS_BY_SUFFIX and not file.startswith("."):
+                yield Path(root, file)
+
+
+def _reason(error: OSError) -> str:
+    return (error.strerror or str(error)).lower()
+
+
+def _read_stdin() -> bytes:
+    import sys
+
+    return sys.stdin.buffer.read()
+
+
+def _sniff_stdin(name: str) -> Format | None:
+    return FORMATS_BY_SUFFIX.get(Path(name).suffix.lower())
+
+
+def _read_limited(read: Callable[[int], bytes], limit: int) -> bytes:
+    data = read(limit + 1)
+    if len(data) > limit:
+        raise _Unusable("SM001", f"larger than the {_size(limit)} limit (--max-document-size)")
+    return data
+
+
+def _size(count: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if count < 1024 or unit == "GiB":
+            return f"{count:g} {unit}" if unit == "B" else f"{count:.4g} {unit}"
+        count //= 1024
+    raise AssertionError  # pragma: no cover
+
+
+def _load_bytes(
+    name: str, fmt: Format | None, read: Callable[[], bytes], limit: int
+) -> Iterator[Loaded]:
+    try:
+        text = decode(read())
+    except _Unusable as problem:
+        yield LoadError(name, problem.code, problem.message, *problem.position)
+        return
+    except OSError as error:
+        yield LoadError(name, "SM001", f"cannot read: {_reason(error)}")
+        return
+    if fmt is None:
+        fmt = "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
+    if fmt == "yaml":
+        yield from _load_yaml(name, text)
+    elif fmt == "jsonl":
+        yield from _load_lines(name, iter(text.encode().splitlines(keepends=True)), limit)
+    else:
+        yield from _load_json(name, text, limit)
+
+
+def decode(data: bytes) -> str:
+    """The text of a file: UTF-8 (a BOM is dropped), or UTF-16 with a BOM (Windows PowerShell)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise _Unusable("SM001", f"not valid UTF-16 text ({error.reason})") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data:
+        raise _Unusable("SM001", "binary file (contains NUL bytes), not a job document")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _Unusable(
+            "SM001",
+            f"not UTF-8 text (invalid byte 0x{data[error.start]:02x} at offset {error.start})",
+        ) from None
+    if not text.strip():
+        raise _Unusable("SM002", "empty file: no job document in it")
+    return text
+
+
+def _json_error(error: json.JSONDecodeError) -> _Unusable:
+    return _Unusable("SM002", f"invalid JSON: {error.msg}", (error.lineno, error.colno))
+
+
+_TOO_DEEP = "nested too deeply to be a job document (more levels than Python's recursion limit)"
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+def _load_json(name: str, text: str, limit: int) -> Iterator[Loaded]:
+    lines = LineIndex(text)
+    start = _WHITESPACE.match(text).end()  # type: ignore[union-attr]
+    try:
+        if text.startswith("[", start):
+            yield from _load_json_array(name, text, start, lines)
+            return
+        value, end = _DECODER.raw_decode(text, start)
+        end = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]
+        if end < len(text):
+            # Several values, one a line: JSON Lines under a .json name.
+            yield from _load_lines(name, iter(text.encode().splitlines(keepends=True)), limit)
+            return
+    except json.JSONDecodeError as error:
+        yield _error(name, _json_error(error))
+        return
+    except RecursionError:
+        yield LoadError(name, "SM002", _TOO_DEEP)
+        return
+    yield from _jobs(name, value, JsonLocator(text, start, lines))
+
+
+def _load_json_array(name: str, text: str, start: int, lines: LineIndex) -> Iterator[Loaded]:
+    """Each element of a top-level array in turn, so that each is located from its own offset."""
+    elements: list[tuple[Any, int]] = []
+    i = _WHITESPACE.match(text, start + 1).end()  # type: ignore[union-attr]
+    if not text.startswith("]", i):
+        while True:
+            value, end = _DECODER.raw_decode(text, i)
+            elements.append((value, i))
+            i = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]
+            if text.startswith("]", i):
+                break
+            if not text.startswith(",", i):
+                raise json.JSONDecodeError("Expecting ',' delimiter", text, i)
+            i = _WHITESPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+    i = _WHITESPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+    if i < len(text):
+        raise json.JSONDecodeError("Extra data", text, i)
+    if not elements:
+        yield LoadError(
+            name, "SM003", "an empty array: no training job in it", *lines.position(start)
+        )
+    for value, offset in elements:
+        yield from _jobs(name, value, JsonLocator(text, offset, lines), in_array=True)
+
+
+def _load_lines(name: str, lines: Iterable[bytes], limit: int) -> Iterator[Loaded]:
+    """JSON Lines, one line at a time: memory stays bounded by the longest line."""
+    errors = 0
+    seen_any = False
+    for number, line in enumerate(lines, start=1):
+        raw = line[3:] if number == 1 and line.startswith(b"\xef\xbb\xbf") else line
+        if len(raw) > limit:
+            problem = _Unusable(
+                "SM001", f"line longer than the {_size(limit)} limit (--max-document-size)"
+            )
+        elif not raw.strip():
+            continue
+        else:
+            problem = None
+            try:
+                text = raw.decode("utf-8")
+                if "\x00" in text:
+                    raise _Unusable("SM001", "binary data (contains NUL bytes), not a job document")
+                value = json.loads(text)
+            except UnicodeDecodeError as error:
+                problem = _Unusable(
+                    "SM001", f"not UTF-8 text (invalid byte at offset {error.start})"
+                )
+            except json.JSONDecodeError as error:
+                problem = _Unusable("SM002", f"invalid JSON: {error.msg}", (1, error.colno))
+            except RecursionError:
+                problem = _Unusable("SM002", _TOO_DEEP)
+            except _Unusable as unusable:
+                problem = unusable
+        seen_any = True
+        if problem is not None:
+            errors += 1
+            yield LoadError(name, problem.code, problem.message, number, problem.position[1])
+            if errors >= MAX_ERRORS_PER_FILE:
+                yield LoadError(
+                    name, "SM002", f"{errors} bad lines; the rest of the file is skipped", number
+                )
+                return
+            continue
+        start = len(text) - len(text.lstrip())
+        yield from _jobs(name, value, JsonLocator(text, start, LineIndex(text, number)))
+    if not seen_any:
+        yield LoadError(name, "SM002", "empty file: no job document in it")
+
+
+def _yaml_loader() -> type[Any]:
+    import yaml
+
+    base: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc]
+        """Safe loading that keeps timestamps as the strings they are in the file."""
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    return Loader
+
+
+def _load_yaml(name: str, text: str) -> Iterator[Loaded]:
+    import yaml
+
+    if _bracket_depth(text) > 200:
+        yield LoadError(name, "SM002", _TOO_DEEP.replace("Python's recursion limit", "200"))
+        return
+    loader = _yaml_loader()(text)
+    documents: list[tuple[Any, YamlLocator]] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            documents.append((loader.construct_document(node), YamlLocator(node)))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        # Only the problem: PyYAML's full message quotes the line, which may hold a secret.
+        yield LoadError(name, "SM002", f"invalid YAML: {error.problem or error.context}", *where)
+        return
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as error:
+        message = _TOO_DEEP if isinstance(error, RecursionError) else f"invalid YAML: {error}"
+        yield LoadError(name, "SM002", message)
+        return
+    finally:
+        loader.dispose()
+    if not documents:
+        yield LoadError(name, "SM002", "empty file: no job document in it")
+    for value, locator in documents:
+        yield from _jobs(name, value, locator)
+
+
+def _bracket_depth(text: str) -> int:
+    """How deep flow collections nest (an upper bound: brackets inside strings count too)."""
+    depth = deepest = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _error(name: str, problem: _Unusable) -> LoadError:
+    return LoadError(name, problem.code, problem.message, *problem.position)
+
+
+def _jobs(name: str, value: Any, locate: Locator, in_array: bool = False) -> Iterator[Loaded]:
+    """The training jobs one parsed value holds, or one SM003 error saying why there is none."""
+    if isinstance(value, list) and not in_array:
+        if not value:
+            yield LoadError(name, "SM003", "an empty array: no training job in it", *locate(""))
+        for index, item in enumerate(value):
+            yield from _jobs(name, item, locate.below(f"/{index}"), in_array=True)
+        return
+    if isinstance(value, dict):
+        detail = value.get("detail")
+        if value.get("detail-type") == EVENT_DETAIL_TYPE and isinstance(detail, dict):
+            data = {k: v for k, v in detail.items() if k != "Tags"}
+            job = Job("describe", data, _tags(detail.get("Tags")))
+            yield Document(name, job, locate.below("/detail"))
+            return
+        kind = job_kind(value)
+        if kind is not None:
+            data = {k: v for k, v in value.items() if k != "ResponseMetadata"}
+            tags = _tags(value.get("Tags")) if kind == "create" else {}
+            yield Document(name, Job(kind, data, tags), locate)
+            return
+    yield LoadError(name, "SM003", f"not a SageMaker training job: {_describe(value)}", *locate(""))
+
+
+def job_kind(value: Mapping[str, Any]) -> Kind | None:
+    keys = {key.removesuffix(".$") for key in value}
+    if keys & DESCRIBE_MEMBERS:
+        return "describe"
+    if keys & REQUEST_MEMBERS:
+        return "create"
+    return None
+
+
+def _describe(value: Any) -> str:
+    expected = (
+        "expected a DescribeTrainingJob response, a CreateTrainingJob request, an EventBridge "
+        "training job state change event, or an array of them"
+    )
+    if isinstance(value, dict):
+        keys = ", ".join(json.dumps(k) for k in list(value)[:5]) + (
+            ", ..." if len(value) > 5 else ""
+        )
+        found = f"an object with keys {keys}" if value else "an empty object"
+    else:
+        found = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
+            type(value), "a number"
+        )
+        if isinstance(value, list):
+            found = "an array nested in an array"
+    return f"{expected} (found {found})"
+
+
+def _tags(value: Any) -> dict[str, str]:
+    """Tags as a request (``[{"Key": k, "Value": v}]``) or an event (``{k: v}``) writes them."""
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return {
+            str(tag["Key"]): str(tag.get("Value", ""))
+            for tag in value
+            if isinstance(tag, dict) and "Key" in tag
+        }
+    return {}

@@ -1,0 +1,38 @@
+"""``--format json``: one JSON document with every finding and the summary."""
+
+from __future__ import annotations
+
+import json
+from typing import IO
+
+from linter import __version__
+from linter.findings import Finding
+from linter.reports import Summary
+
+
+class JsonReporter:
+    def __init__(self, stream: IO[str], *, color: bool = False) -> None:
+        self._stream = stream
+        self._findings: list[Finding] = []
+
+    def finding(self, finding: Finding) -> None:
+        self._findings.append(finding)
+
+    def finish(self, summary: Summary) -> None:
+        by_rule: dict[str, int] = {}
+        for (code, _), count in sorted(summary.by_rule.items()):
+            by_rule[code] = by_rule.get(code, 0) + count
+        document = {
+            "version": __version__,
+            "findings": [f.to_dict() for f in self._findings],
+            "summary": {
+                "jobs": summary.jobs,
+                "files": summary.files,
+                "findings": summary.total,
+                "by_severity": dict(sorted(summary.by_severity.items())),
+                "by_rule": by_rule,
+                "exit_code": summary.exit_code,
+            },
+        }
+        json.dump(document, self._stream, indent=2)
+        self._stream.write("\n")

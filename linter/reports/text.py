@@ -1,0 +1,55 @@
+"""The default report: one line per finding, then a table of counts by rule."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from linter.findings import SEVERITIES, Finding
+from linter.reports import Summary
+
+_COLORS = {"error": "31", "warning": "33", "info": "36"}
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if color else text
+
+
+def format_finding(finding: Finding, *, color: bool = False) -> str:
+    """``path:line:col: CODE [severity] message (job)``."""
+    where = _paint(f"{finding.path}:{finding.line}:{finding.column}:", "1", color)
+    code = _paint(finding.rule, "1;" + _COLORS[finding.severity], color)
+    severity = _paint(f"[{finding.severity}]", _COLORS[finding.severity], color)
+    job = f" ({finding.job})" if finding.job else ""
+    return f"{where} {code} {severity} {finding.message}{job}"
+
+
+class TextReporter:
+    def __init__(self, stream: IO[str], *, color: bool = False) -> None:
+        self._stream = stream
+        self._color = color
+
+    def finding(self, finding: Finding) -> None:
+        self._stream.write(format_finding(finding, color=self._color) + "\n")
+
+    def finish(self, summary: Summary) -> None:
+        write = self._stream.write
+        checked = f"{_plural(summary.jobs, 'job')} from {_plural(summary.files, 'file')}"
+        if not summary.total:
+            write(_paint(f"All checks passed: {checked}.", "32", self._color) + "\n")
+            return
+        from tabulate import tabulate
+
+        from rules import RULES_BY_CODE
+
+        rows = [
+            (code, RULES_BY_CODE[code].name, severity, count)
+            for (code, severity), count in sorted(summary.by_rule.items())
+        ]
+        write("\n" + tabulate(rows, headers=("rule", "name", "severity", "count")) + "\n")
+        counts = summary.by_severity
+        parts = ", ".join(_plural(counts[s], s) for s in reversed(SEVERITIES) if counts[s])
+        write(f"\nFound {_plural(summary.total, 'finding')} ({parts}) in {checked}.\n")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

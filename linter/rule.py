@@ -1,0 +1,83 @@
+"""How a rule is declared: its code, metadata and check function.
+
+Rules live in the ``rules`` package, one family per module; each is a plain function that takes a
+:class:`~linter.job.Job` and yields :class:`Violation` s, decorated with :func:`rule`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from linter.findings import Severity
+from linter.job import Job, Kind
+
+KINDS: frozenset[Kind] = frozenset({"describe", "create"})
+
+
+class Violation(NamedTuple):
+    """What a check yields: where in the job document (JSON pointer), and what is wrong."""
+
+    pointer: str
+    message: str
+
+
+Check = Callable[[Job], Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule's metadata, next to the code that checks it.
+
+    ``check`` is None for the document rules (SM0xx) that the loader and the schema validator
+    report themselves. ``kinds`` says which documents the rule means something for: ``describe``
+    (a DescribeTrainingJob response, i.e. a job that exists) and ``create`` (a CreateTrainingJob
+    request, i.e. a saved job spec).
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: str
+    check: Check | None = None
+    kinds: frozenset[Kind] = KINDS
+    references: tuple[str, ...] = ()
+    peers: Mapping[str, str] = field(default_factory=dict)
+    compliance: tuple[str, ...] = ()
+
+    @property
+    def family(self) -> str:
+        return self.code[:3]
+
+
+def rule(
+    *,
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    kinds: Iterable[Kind] = KINDS,
+    references: Iterable[str] = (),
+    peers: Mapping[str, str] | None = None,
+    compliance: Iterable[str] = (),
+) -> Callable[[Check], Rule]:
+    """Turn a check function into a :class:`Rule`; its docstring is the rule's documentation."""
+
+    def wrap(check: Check) -> Rule:
+        return Rule(
+            code=code,
+            name=name,
+            severity=severity,
+            summary=summary,
+            doc=inspect.cleandoc(check.__doc__ or ""),
+            check=check,
+            kinds=frozenset(kinds),
+            references=tuple(references),
+            peers=dict(peers or {}),
+            compliance=tuple(compliance),
+        )
+
+    return wrap

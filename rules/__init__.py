@@ -1,0 +1,35 @@
+"""The policy rules, one family per module.
+
+=======  ===========================  ==============
+family   module                        about
+=======  ===========================  ==============
+SM0xx    :mod:`rules.document`        the input itself: reading, parsing, schema
+SM1xx    :mod:`rules.security`        encryption, network, secrets
+SM2xx    :mod:`rules.data_input`      input channels
+SM3xx    :mod:`rules.runtime`         run time and cost
+SM4xx    :mod:`rules.status`          status and lifecycle of a job that exists
+SM5xx    :mod:`rules.supply_chain`    the training image
+=======  ===========================  ==============
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from linter.rule import Rule
+from rules import data_input, document, runtime, security, status, supply_chain
+
+FAMILIES: tuple[ModuleType, ...] = (document, security, data_input, runtime, status, supply_chain)
+
+RULES: tuple[Rule, ...] = tuple(
+    sorted(
+        (
+            value
+            for family in FAMILIES
+            for value in vars(family).values()
+            if isinstance(value, Rule)
+        ),
+        key=lambda r: r.code,
+    )
+)
+RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}

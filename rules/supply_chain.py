@@ -1,0 +1,1 @@
+"""SM5xx: the training image."""
