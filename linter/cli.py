@@ -47,7 +47,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATH]...")
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
 @click.option(
     "--format",
     "output_format",

@@ -313,7 +313,8 @@ def _load_lines(name: str, lines: Iterable[bytes], limit: int) -> Iterator[Loade
                     "SM001", f"not UTF-8 text (invalid byte at offset {error.start})"
                 )
             except json.JSONDecodeError as error:
-                problem = _Unusable("SM002", f"invalid JSON: {error.msg}", (1, error.colno))
+                column = min(error.pos, len(text.rstrip("\r\n"))) + 1
+                problem = _Unusable("SM002", f"invalid JSON: {error.msg}", (1, column))
             except RecursionError:
                 problem = _Unusable("SM002", _TOO_DEEP)
             except _Unusable as unusable:

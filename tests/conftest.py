@@ -1,0 +1,51 @@
+"""Shared test helpers: everything goes through the public surface (library API and CLI)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from linter.cli import main
+from linter.engine import Linter, Options
+from linter.findings import Finding
+
+DATA = Path(__file__).parent / "data"
+REAL = DATA / "real"
+
+
+def real_documents() -> Iterator[Path]:
+    return iter(sorted(REAL.glob("*.json")))
+
+
+def lint_paths(*paths: Path | str, **options: Any) -> list[Finding]:
+    return list(Linter(Options(**options)).lint_paths([str(p) for p in paths]))
+
+
+@pytest.fixture
+def lint_doc(tmp_path: Path) -> Callable[..., list[Finding]]:
+    """Write ``document`` to a pretty-printed JSON file and lint it through the library API."""
+
+    def run(document: Any, name: str = "job.json", **options: Any) -> list[Finding]:
+        path = tmp_path / name
+        path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+        return lint_paths(path, **options)
+
+    return run
+
+
+def codes(findings: list[Finding]) -> list[str]:
+    return [f.rule for f in findings]
+
+
+def only(findings: list[Finding], code: str) -> list[Finding]:
+    return [f for f in findings if f.rule == code]
+
+
+def cli(*args: str, input: str | bytes | None = None) -> Result:
+    """Run ``sagelint ARGS`` in-process, stdout and stderr kept apart."""
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
