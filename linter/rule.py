@@ -48,6 +48,9 @@ class Rule:
     peers: Mapping[str, str] = field(default_factory=dict)
     compliance: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "doc", inspect.cleandoc(self.doc))
+
     @property
     def family(self) -> str:
         return self.code[:3]
@@ -72,7 +75,7 @@ def rule(
             name=name,
             severity=severity,
             summary=summary,
-            doc=inspect.cleandoc(check.__doc__ or ""),
+            doc=check.__doc__ or "",
             check=check,
             kinds=frozenset(kinds),
             references=tuple(references),

@@ -17,7 +17,7 @@ INTERNAL_ERROR = Rule(
     code="SM000",
     name="internal-error",
     severity="error",
-    summary="sagelint failed while checking this job",
+    summary="a check failed with an internal error on this job",
     doc="""
     ## What it does
     Reports a bug in sagelint: a check raised an exception on this document. The run goes on
@@ -25,6 +25,11 @@ INTERNAL_ERROR = Rule(
 
     ## Why is this bad?
     The job was not fully checked, so its other findings may be incomplete.
+
+    ## Example
+    ```console
+    jobs/train.json:1:1: SM000 [error] internal error (TypeError) while checking this job; please report it (train)
+    ```
 
     ## How to fix
     Report it with the document (mask secrets first). Meanwhile `--ignore` the rule named in

@@ -1,0 +1,123 @@
+"""Benchmark `sagelint lint` against baselines measured in the same run.
+
+    python bench/bench_lint.py [--files 10000] [--repeat 20] [--jsonl-mb 0]
+
+Figures are reported as ratios, because this machine is noisy:
+- start-up: `sagelint lint ONE_FILE` against `python -c "import json"` (median of --repeat runs);
+- throughput: `sagelint lint DIR` over --files generated documents against a plain
+  `json.load` loop over the same files;
+- memory: peak RSS of the run over --files documents, and of a --jsonl-mb JSON Lines file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import write_jobs, write_jsonl  # noqa: E402
+
+PYTHON = sys.executable
+SAGELINT = shutil.which("sagelint", path=str(Path(PYTHON).parent)) or "sagelint"
+JSON_LOOP = "import json, sys; [json.load(open(p)) for p in sys.argv[1:]]"
+
+
+def run(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
+    """Wall time in seconds and peak RSS in KiB of one command (stdout discarded)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{command[:3]} exited with {process.returncode}")
+    return elapsed, usage.ru_maxrss
+
+
+def median_time(commands: dict[str, list[str]], repeat: int, cwd: Path | None = None) -> dict[str, float]:
+    """Median wall time of each command, the runs interleaved so that noise hits all alike."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, command in commands.items():
+            times[name].append(run(command, cwd)[0])
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--jsonl-mb", type=int, default=0, help="also lint a JSON Lines file of this size")
+    parser.add_argument("--output", type=Path, default=Path(__file__).parent / "out" / "lint.json")
+    args = parser.parse_args()
+
+    results: dict[str, object] = {"python": sys.version.split()[0], "cpus": os.cpu_count()}
+    with tempfile.TemporaryDirectory(prefix="sagelint-bench-") as tmp:
+        folder = Path(tmp, "jobs")
+        paths = write_jobs(folder, args.files)
+        names = [p.name for p in paths]
+
+        startup = median_time(
+            {
+                "baseline": [PYTHON, "-c", "import json"],
+                "sagelint": [SAGELINT, "lint", str(paths[1])],
+            },
+            args.repeat,
+        )
+        results["one_file"] = {**startup, "ratio": startup["sagelint"] / startup["baseline"]}
+
+        throughput = median_time(
+            {"baseline": [PYTHON, "-c", JSON_LOOP, *names], "sagelint": [SAGELINT, "lint", "."]},
+            3,
+            cwd=folder,
+        )
+        _, peak = run([SAGELINT, "lint", "."], cwd=folder)
+        results["many_files"] = {
+            "files": args.files,
+            **throughput,
+            "ratio": throughput["sagelint"] / throughput["baseline"],
+            "jobs_per_second": args.files / throughput["sagelint"],
+            "baseline_files_per_second": args.files / throughput["baseline"],
+            "peak_rss_mib": peak / 1024,
+        }
+
+        if args.jsonl_mb:
+            big = Path(tmp, "jobs.jsonl")
+            lines = write_jsonl(big, args.jsonl_mb)
+            elapsed, peak = run([SAGELINT, "lint", str(big)])
+            _, small_peak = run([SAGELINT, "lint", str(paths[1])])
+            results["jsonl"] = {
+                "megabytes": args.jsonl_mb,
+                "jobs": lines,
+                "seconds": elapsed,
+                "jobs_per_second": lines / elapsed,
+                "peak_rss_mib": peak / 1024,
+                "one_file_peak_rss_mib": small_peak / 1024,
+            }
+
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    one, many = results["one_file"], results["many_files"]
+    assert isinstance(one, dict) and isinstance(many, dict)
+    print(f"one file:   sagelint {one['sagelint'] * 1000:.1f} ms, python -c 'import json' "
+          f"{one['baseline'] * 1000:.1f} ms -> {one['ratio']:.2f}x (target <= 2x)")
+    print(f"{many['files']:,} files: sagelint {many['sagelint']:.2f} s "
+          f"({many['jobs_per_second']:,.0f} jobs/s), json.load loop {many['baseline']:.2f} s "
+          f"-> {many['ratio']:.2f}x (target <= 5x); peak RSS {many['peak_rss_mib']:.0f} MiB")
+    if "jsonl" in results:
+        big_run = results["jsonl"]
+        assert isinstance(big_run, dict)
+        print(f"{big_run['megabytes']} MB JSON Lines ({big_run['jobs']:,} jobs): {big_run['seconds']:.1f} s, "
+              f"peak RSS {big_run['peak_rss_mib']:.0f} MiB (one file: {big_run['one_file_peak_rss_mib']:.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()
