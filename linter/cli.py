@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from linter import __version__
+
+if TYPE_CHECKING:
+    from linter.engine import Linter
+    from linter.findings import Finding
 
 SEVERITY_CHOICES = ("error", "warning", "info")
 FORMAT_CHOICES = ("text", "json")  # linter.reports.FORMATS, kept here so --help stays import-free
@@ -46,36 +54,119 @@ def main() -> None:
     """
 
 
+@dataclass(frozen=True)
+class ReportSettings:
+    """The options every checking command shares (lint, audit): what to check, how to report."""
+
+    output_format: str
+    fail_on: str
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    color: str
+
+
+_REPORT_OPTIONS = (
+    click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(FORMAT_CHOICES),
+        default="text",
+        show_default=True,
+        help="Report format: text lines with a summary table, or one JSON document.",
+    ),
+    click.option(
+        "--fail-on",
+        type=click.Choice(SEVERITY_CHOICES),
+        default="error",
+        show_default=True,
+        help="Exit with 1 when a finding of this severity or above is reported.",
+    ),
+    click.option(
+        "--select",
+        multiple=True,
+        metavar="CODES",
+        help="Only these rules: codes or code prefixes, comma-separated or repeated (SM1 = "
+        "the SM1xx family). Default: all rules.",
+    ),
+    click.option(
+        "--ignore",
+        multiple=True,
+        metavar="CODES",
+        help="Skip these rules: codes or prefixes, comma-separated or repeated.",
+    ),
+    click.option(
+        "--color",
+        type=click.Choice(("auto", "always", "never")),
+        default="auto",
+        show_default=True,
+        help="Colour the text report: auto colours only on a terminal.",
+    ),
+)
+
+
+def report_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Add the shared options to a command, which receives them as ``settings``."""
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> None:
+        names = [field.name for field in dataclasses.fields(ReportSettings)]
+        settings = ReportSettings(**{name: kwargs.pop(name) for name in names})
+        command(settings=settings, **kwargs)
+
+    for option in reversed(_REPORT_OPTIONS):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def run_checks(
+    settings: ReportSettings,
+    findings_of: Callable[[Linter], Iterable[Finding]],
+    **options: Any,
+) -> NoReturn:
+    """Build the linter, stream its findings into the report, and exit with the right code.
+
+    ``findings_of`` gets the linter and yields findings (from files, or from AWS); ``options``
+    are further :class:`~linter.engine.Options` fields.
+    """
+    from linter.engine import INPUT_ERRORS, Linter, Options, SelectorError
+    from linter.findings import at_least
+    from linter.reports import Summary, reporter
+
+    try:
+        linter = Linter(
+            Options(
+                select=_codes(settings.select) or ("SM",), ignore=_codes(settings.ignore), **options
+            )
+        )
+    except SelectorError as error:
+        raise click.UsageError(str(error)) from None
+    stream = sys.stdout
+    painted = settings.color == "always" or (settings.color == "auto" and stream.isatty())
+    report = reporter(settings.output_format, stream, color=painted)
+    summary = Summary()
+    input_error = False
+    try:
+        for finding in findings_of(linter):
+            summary.add(finding)
+            report.finding(finding)
+            if finding.rule in INPUT_ERRORS:
+                input_error = True
+            elif at_least(finding.severity, settings.fail_on) and not summary.exit_code:
+                summary.exit_code = 1
+    except KeyboardInterrupt:
+        input_error = True
+        click.echo("sagelint: interrupted; the report covers what was checked so far", err=True)
+    if input_error:
+        summary.exit_code = 2
+    summary.jobs, summary.files = linter.jobs_checked, linter.files_seen
+    report.finish(summary)
+    stream.flush()
+    sys.exit(summary.exit_code)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(FORMAT_CHOICES),
-    default="text",
-    show_default=True,
-    help="Report format: text lines with a summary table, or one JSON document.",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(SEVERITY_CHOICES),
-    default="error",
-    show_default=True,
-    help="Exit with 1 when a finding of this severity or above is reported.",
-)
-@click.option(
-    "--select",
-    multiple=True,
-    metavar="CODES",
-    help="Only these rules: codes or code prefixes, comma-separated or repeated (SM1 = the "
-    "SM1xx family). Default: all rules.",
-)
-@click.option(
-    "--ignore",
-    multiple=True,
-    metavar="CODES",
-    help="Skip these rules: codes or prefixes, comma-separated or repeated.",
-)
+@report_options
 @click.option(
     "--max-document-size",
     default="10MiB",
@@ -90,22 +181,11 @@ def main() -> None:
     metavar="NAME",
     help="The name to report for standard input (PATH '-'); its suffix picks the format.",
 )
-@click.option(
-    "--color",
-    type=click.Choice(("auto", "always", "never")),
-    default="auto",
-    show_default=True,
-    help="Colour the text report: auto colours only on a terminal.",
-)
 def lint(
+    settings: ReportSettings,
     paths: tuple[str, ...],
-    output_format: str,
-    fail_on: str,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
     max_document_size: int,
     stdin_filename: str,
-    color: str,
 ) -> None:
     """Lint training job documents in PATHs: files, folders (searched for *.json, *.jsonl,
     *.yaml, *.yml) or - for standard input. Default: the current folder.
@@ -117,41 +197,11 @@ def lint(
       2  a usage error, or an input that could not be read or parsed
          (everything else is still checked and reported)
     """
-    from linter.engine import INPUT_ERRORS, Linter, Options, SelectorError
-    from linter.findings import at_least
-    from linter.reports import Summary, reporter
-
-    options = Options(
-        select=_codes(select) or ("SM",),
-        ignore=_codes(ignore),
+    run_checks(
+        settings,
+        lambda linter: linter.lint_paths(paths or (".",), stdin_name=stdin_filename),
         max_document_size=max_document_size,
     )
-    try:
-        linter = Linter(options)
-    except SelectorError as error:
-        raise click.UsageError(str(error)) from None
-    stream = sys.stdout
-    painted = color == "always" or (color == "auto" and stream.isatty())
-    report = reporter(output_format, stream, color=painted)
-    summary = Summary()
-    input_error = False
-    try:
-        for finding in linter.lint_paths(paths or (".",), stdin_name=stdin_filename):
-            summary.add(finding)
-            report.finding(finding)
-            if finding.rule in INPUT_ERRORS:
-                input_error = True
-            elif at_least(finding.severity, fail_on) and not summary.exit_code:
-                summary.exit_code = 1
-    except KeyboardInterrupt:
-        input_error = True
-        click.echo("sagelint: interrupted; the report covers what was checked so far", err=True)
-    if input_error:
-        summary.exit_code = 2
-    summary.jobs, summary.files = linter.jobs_checked, linter.files_seen
-    report.finish(summary)
-    stream.flush()
-    sys.exit(summary.exit_code)
 
 
 @main.command(name="rules")

@@ -18,7 +18,7 @@ from rules import RULES, RULES_BY_CODE
 
 # Problems with the input itself: always reported, whatever is selected, and they make the run
 # exit with 2 (the input could not be checked), not 1.
-INPUT_ERRORS = frozenset({"SM000", "SM001", "SM002", "SM003"})
+INPUT_ERRORS = frozenset({"SM000", "SM001", "SM002", "SM003", "SM004"})
 SCHEMA_CODES = frozenset({"SM010", "SM011", "SM012"})
 
 

@@ -1,6 +1,6 @@
 """SM0xx: the input itself. The loader and the schema validator report these; no check here.
 
-SM000-SM003 are input errors: they are always reported, whatever is selected, and make the run
+SM000-SM004 are input errors: they are always reported, whatever is selected, and make the run
 exit with 2 because the input could not be checked.
 """
 
@@ -108,6 +108,32 @@ NOT_A_TRAINING_JOB = Rule(
 
     ## How to fix
     Point sagelint at job documents only (narrow the `files:` pattern of the pre-commit hook).
+    """,
+)
+
+AWS_ERROR = Rule(
+    code="SM004",
+    name="aws-error",
+    severity="error",
+    summary="AWS refused or failed a call, so jobs went unchecked",
+    doc="""
+    ## What it does
+    Reports, once per account, region or job, an AWS error that kept `sagelint audit` (or
+    `lint --s3`) from reading what it needed: AccessDenied, a region that is not enabled, a
+    timeout, throttling that outlasted the retries. The audit goes on with everything else and
+    exits with 2.
+
+    ## Why is this bad?
+    The jobs behind the error were not checked, so a clean report would be a false assurance.
+
+    ## Example
+    ```console
+    arn:aws:sagemaker:eu-south-2:111122223333:*:1:1: SM004 [error] AccessDeniedException: not authorized to perform sagemaker:ListTrainingJobs
+    ```
+
+    ## How to fix
+    Grant the read-only permissions listed in the README, enable the region, or leave it out
+    with `--region`.
     """,
 )
 
