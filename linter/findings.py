@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -30,6 +31,14 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def fingerprint(self) -> str:
+        """A stable identity: rule, job (the file when the job has no name) and pointer.
+
+        Line numbers are left out, so reformatting a file or reordering its keys keeps it.
+        """
+        key = "\x00".join((self.rule, self.job or self.path, self.pointer))
+        return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def at_least(severity: str, threshold: str) -> bool:
