@@ -10,7 +10,7 @@ says nothing rather than crash; the schema check reports the malformed value.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 Kind = Literal["describe", "create"]
@@ -26,7 +26,9 @@ def pointer(*tokens: Key) -> str:
 class Job:
     kind: Kind
     data: Mapping[str, Any]
-    tags: Mapping[str, str] = field(default_factory=dict)
+    # The job's tags when known: a request spec's Tags, an event's Tags, ListTags in an audit.
+    # None when the document does not say (a saved DescribeTrainingJob response has no tags).
+    tags: Mapping[str, str] | None = None
 
     @property
     def name(self) -> str | None:

@@ -405,13 +405,14 @@ def _jobs(name: str, value: Any, locate: Locator, in_array: bool = False) -> Ite
         detail = value.get("detail")
         if value.get("detail-type") == EVENT_DETAIL_TYPE and isinstance(detail, dict):
             data = {k: v for k, v in detail.items() if k != "Tags"}
-            job = Job("describe", data, _tags(detail.get("Tags")))
+            tags = _tags(detail["Tags"]) if "Tags" in detail else None
+            job = Job("describe", data, tags)
             yield Document(name, job, locate.below("/detail"))
             return
         kind = job_kind(value)
         if kind is not None:
             data = {k: v for k, v in value.items() if k != "ResponseMetadata"}
-            tags = _tags(value.get("Tags")) if kind == "create" else {}
+            tags = _tags(value.get("Tags")) if kind == "create" else None
             yield Document(name, Job(kind, data, tags), locate)
             return
     yield LoadError(name, "SM003", f"not a SageMaker training job: {_describe(value)}", *locate(""))
