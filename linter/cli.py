@@ -8,14 +8,16 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from linter import __version__
 
 if TYPE_CHECKING:
-    from linter.engine import Linter
+    from linter.config import Settings
+    from linter.engine import Linter, Options
     from linter.findings import Finding
 
 SEVERITY_CHOICES = ("error", "warning", "info")
@@ -54,15 +56,28 @@ def main() -> None:
     """
 
 
+class ConfigProblem(click.ClickException):
+    """A configuration or baseline file that cannot be used: exit code 2, like a usage error."""
+
+    exit_code = 2
+
+
 @dataclass(frozen=True)
 class ReportSettings:
     """The options every checking command shares (lint, audit): what to check, how to report."""
 
     output_format: str
-    fail_on: str
+    fail_on: str | None
     select: tuple[str, ...]
+    extend_select: tuple[str, ...]
     ignore: tuple[str, ...]
     color: str
+    config: str | None
+    isolated: bool
+    statistics: bool
+    output: str | None
+    baseline: str | None
+    write_baseline: str | None
 
 
 _REPORT_OPTIONS = (
@@ -77,22 +92,58 @@ _REPORT_OPTIONS = (
     click.option(
         "--fail-on",
         type=click.Choice(SEVERITY_CHOICES),
-        default="error",
-        show_default=True,
-        help="Exit with 1 when a finding of this severity or above is reported.",
+        default=None,
+        help="Exit with 1 when a finding of this severity or above is reported. "
+        "[default: error, or fail-on of the configuration]",
     ),
     click.option(
         "--select",
         multiple=True,
         metavar="CODES",
         help="Only these rules: codes or code prefixes, comma-separated or repeated (SM1 = "
-        "the SM1xx family). Default: all rules.",
+        "the SM1xx family). Replaces the configuration's select. Default: all rules.",
+    ),
+    click.option(
+        "--extend-select",
+        multiple=True,
+        metavar="CODES",
+        help="Rules to check in addition to those selected.",
     ),
     click.option(
         "--ignore",
         multiple=True,
         metavar="CODES",
-        help="Skip these rules: codes or prefixes, comma-separated or repeated.",
+        help="Skip these rules: codes or prefixes, comma-separated or repeated; added to the "
+        "configuration's ignore.",
+    ),
+    click.option(
+        "--config",
+        metavar="PATH",
+        help="Use this configuration file (a pyproject.toml with [tool.sagelint], or a "
+        ".sagelint.toml) instead of the one found by walking up from the current folder.",
+    ),
+    click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
+    click.option(
+        "--statistics",
+        is_flag=True,
+        help="Print the number of findings per rule instead of the findings.",
+    ),
+    click.option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the report to FILE; a one-line summary still goes to standard output.",
+    ),
+    click.option(
+        "--baseline",
+        metavar="FILE",
+        help="Report only findings that are not in this baseline (see --write-baseline).",
+    ),
+    click.option(
+        "--write-baseline",
+        metavar="FILE",
+        help="Record today's findings in FILE, to be used with --baseline; exits with 0 "
+        "unless an input could not be read.",
     ),
     click.option(
         "--color",
@@ -118,6 +169,44 @@ def report_options(command: Callable[..., None]) -> Callable[..., None]:
     return wrapper
 
 
+def _configuration(settings: ReportSettings) -> Settings | None:
+    from linter.config import ConfigError, find_config, load_config
+
+    if settings.isolated:
+        return None
+    path = Path(settings.config) if settings.config else find_config(Path.cwd())
+    if path is None:
+        return None
+    try:
+        return load_config(path)
+    except ConfigError as error:
+        raise ConfigProblem(str(error)) from None
+
+
+def build_options(settings: ReportSettings, **options: Any) -> tuple[Options, str]:
+    """The engine's options and the fail-on threshold: command line over configuration."""
+    from linter.baseline import BaselineError, read_baseline
+    from linter.engine import Options
+
+    config = _configuration(settings)
+    if config is not None:
+        options.setdefault("severity", config.severity or {})
+        options.setdefault("exclude", config.exclude)
+        options.setdefault("per_file_ignores", config.per_file_ignores or {})
+        options.setdefault("root", config.root)
+        options.setdefault("policy", config.policy)
+    select = _codes(settings.select) or list((config and config.select) or ("SM",))
+    select += [*(config.extend_select if config else ()), *_codes(settings.extend_select)]
+    ignore = [*(config.ignore if config else ()), *_codes(settings.ignore)]
+    if settings.baseline and not settings.write_baseline:
+        try:
+            options["baseline"] = read_baseline(Path(settings.baseline))
+        except BaselineError as error:
+            raise ConfigProblem(str(error)) from None
+    fail_on = settings.fail_on or (config and config.fail_on) or "error"
+    return Options(select=select, ignore=ignore, **options), fail_on
+
+
 def run_checks(
     settings: ReportSettings,
     findings_of: Callable[[Linter], Iterable[Finding]],
@@ -128,39 +217,61 @@ def run_checks(
     ``findings_of`` gets the linter and yields findings (from files, or from AWS); ``options``
     are further :class:`~linter.engine.Options` fields.
     """
-    from linter.engine import INPUT_ERRORS, Linter, Options, SelectorError
+    from linter.engine import INPUT_ERRORS, Linter, SelectorError
     from linter.findings import at_least
     from linter.reports import Summary, reporter
 
+    engine_options, fail_on = build_options(settings, **options)
     try:
-        linter = Linter(
-            Options(
-                select=_codes(settings.select) or ("SM",), ignore=_codes(settings.ignore), **options
-            )
-        )
+        linter = Linter(engine_options)
     except SelectorError as error:
         raise click.UsageError(str(error)) from None
-    stream = sys.stdout
-    painted = settings.color == "always" or (settings.color == "auto" and stream.isatty())
-    report = reporter(settings.output_format, stream, color=painted)
+    try:
+        stream: IO[str] = (
+            Path(settings.output).open("w", encoding="utf-8")  # noqa: SIM115
+            if settings.output
+            else sys.stdout
+        )
+    except OSError as error:
+        raise ConfigProblem(f"{settings.output}: cannot write: {error.strerror}") from None
+    painted = settings.color == "always" or (
+        settings.color == "auto" and not settings.output and stream.isatty()
+    )
+    name = "statistics" if settings.statistics else settings.output_format
+    if settings.statistics and settings.output_format == "json":
+        name = "statistics-json"
+    report = reporter(name, stream, color=painted)
     summary = Summary()
+    kept: list[Finding] = []
     input_error = False
     try:
         for finding in findings_of(linter):
             summary.add(finding)
             report.finding(finding)
+            if settings.write_baseline:
+                kept.append(finding)
             if finding.rule in INPUT_ERRORS:
                 input_error = True
-            elif at_least(finding.severity, settings.fail_on) and not summary.exit_code:
+            elif at_least(finding.severity, fail_on) and not summary.exit_code:
                 summary.exit_code = 1
     except KeyboardInterrupt:
         input_error = True
         click.echo("sagelint: interrupted; the report covers what was checked so far", err=True)
+    if settings.write_baseline:
+        from linter.baseline import write_baseline
+
+        write_baseline(Path(settings.write_baseline), kept)
+        click.echo(f"sagelint: wrote {len(kept)} findings to {settings.write_baseline}", err=True)
+        summary.exit_code = 0
     if input_error:
         summary.exit_code = 2
     summary.jobs, summary.files = linter.jobs_checked, linter.files_seen
+    summary.suppressed.update(linter.suppressed)
     report.finish(summary)
     stream.flush()
+    if settings.output:
+        stream.close()
+        click.echo(f"sagelint: {summary.describe()}; report written to {settings.output}")
     sys.exit(summary.exit_code)
 
 

@@ -1,58 +1,100 @@
 """The engine: load -> validate -> run rules, one document at a time, findings as they come.
 
-This is the library API: :func:`lint_paths` for files and folders, :func:`lint_job` for a job
-document already in memory.
+This is the library API: :class:`Linter` (or :func:`lint_paths`) for files and folders,
+:func:`lint_job` for a job document already in memory.
 """
 
 from __future__ import annotations
 
+import fnmatch
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from linter.findings import Finding, Severity
 from linter.job import Job, Kind
 from linter.loaders import DEFAULT_MAX_DOCUMENT_SIZE, Document, LoadError, job_kind, load
-from linter.rule import Rule
+from linter.rule import Policy, Rule
 from rules import RULES, RULES_BY_CODE
 
-# Problems with the input itself: always reported, whatever is selected, and they make the run
-# exit with 2 (the input could not be checked), not 1.
+# Problems with the input itself: always reported, whatever is selected or suppressed, and they
+# make the run exit with 2 (the input could not be checked), not 1.
 INPUT_ERRORS = frozenset({"SM000", "SM001", "SM002", "SM003", "SM004"})
 SCHEMA_CODES = frozenset({"SM010", "SM011", "SM012"})
+IGNORE_TAG = "sagelint:ignore"
 
 
 class SelectorError(ValueError):
-    """A --select/--ignore entry that names no rule."""
+    """A rule selector (--select, --ignore, a configuration key) that names no rule."""
+
+
+def check_selectors(selectors: Iterable[str], where: str = "") -> None:
+    for selector in selectors:
+        if not any(code.startswith(selector.upper()) for code in RULES_BY_CODE):
+            raise SelectorError(f"{where}{selector!r} matches no rule (see `sagelint rules`)")
 
 
 @dataclass(frozen=True)
 class Options:
-    """What to check and how: the command line and the configuration file end up here."""
+    """What to check and how: the command line and the configuration file end up here.
+
+    ``exclude`` and ``per_file_ignores`` globs match a file's path relative to ``root`` (the
+    folder of the configuration file), or its name. ``baseline`` holds the fingerprints of
+    findings already known (``--baseline``): those are counted, not reported.
+    """
 
     select: Sequence[str] = ("SM",)
     ignore: Sequence[str] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     max_document_size: int = DEFAULT_MAX_DOCUMENT_SIZE
+    policy: Policy = field(default_factory=Policy)
+    exclude: Sequence[str] = ()
+    per_file_ignores: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    root: Path = field(default_factory=Path.cwd)
+    baseline: Counter[str] | None = None
 
     def rules(self) -> list[Rule]:
-        """The rules enabled by select/ignore (a code or a prefix of codes, like ``SM1``)."""
-        for selector in (*self.select, *self.ignore):
-            if not any(code.startswith(selector.upper()) for code in RULES_BY_CODE):
-                raise SelectorError(f"{selector!r} matches no rule (see `sagelint rules`)")
+        """The rules enabled by select/ignore (a code or a prefix, like ``SM1``) and policy."""
+        check_selectors((*self.select, *self.ignore))
         return [
             rule
             for rule in RULES
-            if _matches(rule.code, self.select) and not _matches(rule.code, self.ignore)
+            if _matches(rule.code, self.select)
+            and not _matches(rule.code, self.ignore)
+            and self.policy.configures(rule)
         ]
 
 
-def _matches(code: str, selectors: Sequence[str]) -> bool:
+def _matches(code: str, selectors: Iterable[str]) -> bool:
     return any(code.startswith(selector.upper()) for selector in selectors)
 
 
+def _glob_matches(path: str, globs: Iterable[str], root: Path) -> bool:
+    candidate = Path(path)
+    try:
+        relative = candidate.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        relative = candidate.as_posix()
+    return any(
+        fnmatch.fnmatchcase(relative, glob) or fnmatch.fnmatchcase(candidate.name, glob)
+        for glob in globs
+    )
+
+
+def ignored_by_tag(job: Job) -> list[str]:
+    """Codes (or prefixes) a job exempts itself from with its ``sagelint:ignore`` tag."""
+    value = (job.tags or {}).get(IGNORE_TAG, "")
+    return [code.strip().upper() for code in value.split(",") if code.strip()]
+
+
 class Linter:
-    """Runs the selected rules over documents; build once, use for any number of documents."""
+    """Runs the selected rules over documents; build once, use for any number of documents.
+
+    Counters for the summary: ``jobs_checked``, ``files_seen``, and ``suppressed`` (findings a
+    job's tag, a per-file ignore or the baseline kept out of the report, by reason).
+    """
 
     def __init__(self, options: Options | None = None) -> None:
         self.options = options or Options()
@@ -65,24 +107,40 @@ class Linter:
         self._severity = {
             rule.code: self.options.severity.get(rule.code, rule.severity) for rule in RULES
         }
+        self._baseline = Counter(self.options.baseline) if self.options.baseline else None
         self.jobs_checked = 0
         self.files_seen = 0
+        self.suppressed: Counter[str] = Counter()
         self._last_path: str | None = None
 
     def lint_paths(self, paths: Iterable[str], **load_options: Any) -> Iterator[Finding]:
         """Findings for every job in ``paths``, a document at a time, each document's in order."""
-        for loaded in load(paths, max_document_size=self.options.max_document_size, **load_options):
+        options = self.options
+        excluded = None
+        if options.exclude:
+            excluded = lambda path: _glob_matches(path, options.exclude, options.root)  # noqa: E731
+        for loaded in load(
+            paths, max_document_size=options.max_document_size, exclude=excluded, **load_options
+        ):
             if loaded.path != self._last_path:
                 self._last_path = loaded.path
                 self.files_seen += 1
             if isinstance(loaded, LoadError):
-                yield self._load_error(loaded)
+                yield Finding(
+                    loaded.code,
+                    "error",
+                    loaded.message,
+                    loaded.path,
+                    loaded.line,
+                    loaded.column,
+                    "",
+                    None,
+                )
             else:
                 yield from self.lint_document(loaded)
 
     def lint_document(self, document: Document) -> list[Finding]:
         job = document.job
-        name = job.name
         self.jobs_checked += 1
         found: list[tuple[str, str, str]] = []  # (code, pointer, message)
         try:
@@ -94,12 +152,14 @@ class Linter:
                     for issue in validate_job(job.data, job.kind)
                     if issue.code in self._schema_codes
                 )
+            policy = self.options.policy
             for rule in self._checks[job.kind]:
                 assert rule.check is not None
-                found.extend((rule.code, v.pointer, v.message) for v in rule.check(job))
+                violations = rule.check(job, policy) if rule.needs else rule.check(job)
+                found.extend((rule.code, v.pointer, v.message) for v in violations)
         except RecursionError:
             found.append(("SM002", "", "nested too deeply to be checked"))
-        except Exception as error:  # a bug of ours: report it on this document, go on with the rest
+        except Exception as error:  # a bug of ours: report it on this document, go on
             found.append(
                 (
                     "SM000",
@@ -108,21 +168,41 @@ class Linter:
                     "please report it",
                 )
             )
-        findings = []
-        for code, pointer, message in found:
-            line, column = document.locate(pointer)
-            findings.append(
-                Finding(
-                    code, self._severity[code], message, document.path, line, column, pointer, name
-                )
-            )
+        findings = self._keep(document, found)
         findings.sort(key=lambda f: (f.line, f.column, f.rule))
         return findings
 
-    def _load_error(self, error: LoadError) -> Finding:
-        return Finding(
-            error.code, "error", error.message, error.path, error.line, error.column, "", None
-        )
+    def _keep(self, document: Document, found: list[tuple[str, str, str]]) -> list[Finding]:
+        """Findings minus the suppressed ones, which are counted by reason."""
+        by_tag = ignored_by_tag(document.job)
+        by_file = [
+            code
+            for glob, codes in self.options.per_file_ignores.items()
+            if _glob_matches(document.path, [glob], self.options.root)
+            for code in codes
+        ]
+        kept = []
+        name = document.job.name
+        for code, pointer, message in found:
+            if code not in INPUT_ERRORS:
+                if _matches(code, by_tag):
+                    self.suppressed["tag"] += 1
+                    continue
+                if _matches(code, by_file):
+                    self.suppressed["per-file-ignores"] += 1
+                    continue
+            line, column = document.locate(pointer)
+            finding = Finding(
+                code, self._severity[code], message, document.path, line, column, pointer, name
+            )
+            if self._baseline is not None and code not in INPUT_ERRORS:
+                fingerprint = finding.fingerprint()
+                if self._baseline[fingerprint] > 0:
+                    self._baseline[fingerprint] -= 1
+                    self.suppressed["baseline"] += 1
+                    continue
+            kept.append(finding)
+        return kept
 
 
 def lint_paths(paths: Iterable[str], options: Options | None = None) -> Iterator[Finding]:
@@ -134,6 +214,7 @@ def lint_job(
     data: Mapping[str, Any],
     *,
     kind: Kind | None = None,
+    tags: Mapping[str, str] | None = None,
     options: Options | None = None,
     path: str = "<memory>",
 ) -> list[Finding]:
@@ -143,21 +224,8 @@ def lint_job(
     ``pointer`` says where in the document the problem is.
     """
     kind = kind or job_kind(data) or "create"
-    job = Job(kind, {k: v for k, v in data.items() if k != "ResponseMetadata"})
+    job = Job(kind, {k: v for k, v in data.items() if k != "ResponseMetadata"}, tags)
     return Linter(options).lint_document(Document(path, job, lambda pointer: (1, 1)))
 
 
-def exit_code(findings: Iterable[Finding], fail_on: Severity) -> int:
-    """0 clean, 1 a finding at or above ``fail_on``, 2 an input that could not be checked."""
-    from linter.findings import at_least
-
-    code = 0
-    for finding in findings:
-        if finding.rule in INPUT_ERRORS:
-            return 2
-        if at_least(finding.severity, fail_on):
-            code = 1
-    return code
-
-
-__all__ = ["INPUT_ERRORS", "RULES", "Linter", "Options", "exit_code", "lint_job", "lint_paths"]
+__all__ = ["INPUT_ERRORS", "RULES", "Linter", "Options", "lint_job", "lint_paths"]

@@ -102,8 +102,12 @@ def load(
     max_document_size: int = DEFAULT_MAX_DOCUMENT_SIZE,
     stdin_name: str = "<stdin>",
     stdin: Callable[[], bytes] | None = None,
+    exclude: Callable[[str], bool] | None = None,
 ) -> Iterator[Loaded]:
-    """Every job in ``paths`` (files, folders searched recursively, ``-`` for standard input)."""
+    """Every job in ``paths`` (files, folders searched recursively, ``-`` for standard input).
+
+    ``exclude`` says which files to skip, whether found in a folder or named.
+    """
     for given in paths:
         if given == STDIN:
             read = stdin or _read_stdin
@@ -114,11 +118,12 @@ def load(
             found = False
             for file in _job_files(path):
                 found = True
-                yield from load_file(file, max_document_size=max_document_size)
+                if exclude is None or not exclude(str(file)):
+                    yield from load_file(file, max_document_size=max_document_size)
             if not found:
                 suffixes = ", ".join(f"*{s}" for s in FORMATS_BY_SUFFIX)
                 yield LoadError(given, "SM001", f"no job files ({suffixes}) in this folder")
-        else:
+        elif exclude is None or not exclude(given):
             yield from load_file(path, max_document_size=max_document_size)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from linter.findings import Severity
-from linter.job import Job, Kind
+from linter.job import Kind
 
 KINDS: frozenset[Kind] = frozenset({"describe", "create"})
 
@@ -24,7 +24,26 @@ class Violation(NamedTuple):
     message: str
 
 
-Check = Callable[[Job], Iterable[Violation]]
+Check = Callable[..., Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """An organisation's own policy: the ``[tool.sagelint.rules]`` table of the configuration.
+
+    A rule that ``needs`` one of these fields is off until it is set, and its check is called
+    as ``check(job, policy)``; every other check is called as ``check(job)``.
+    """
+
+    max_runtime_seconds: int | None = None
+    allowed_instance_types: tuple[str, ...] | None = None
+    max_instance_count: int | None = None
+    allowed_image_registries: tuple[str, ...] | None = None
+    required_tags: tuple[str, ...] | None = None
+    job_name_pattern: str | None = None
+
+    def configures(self, rule: Rule) -> bool:
+        return not rule.needs or any(getattr(self, name) is not None for name in rule.needs)
 
 
 @dataclass(frozen=True)
@@ -47,6 +66,7 @@ class Rule:
     references: tuple[str, ...] = ()
     peers: Mapping[str, str] = field(default_factory=dict)
     compliance: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()  # Policy fields; the rule is off until one is set
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "doc", inspect.cleandoc(self.doc))
@@ -66,6 +86,7 @@ def rule(
     references: Iterable[str] = (),
     peers: Mapping[str, str] | None = None,
     compliance: Iterable[str] = (),
+    needs: Iterable[str] = (),
 ) -> Callable[[Check], Rule]:
     """Turn a check function into a :class:`Rule`; its docstring is the rule's documentation."""
 
@@ -81,6 +102,7 @@ def rule(
             references=tuple(references),
             peers=dict(peers or {}),
             compliance=tuple(compliance),
+            needs=tuple(needs),
         )
 
     return wrap

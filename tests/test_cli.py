@@ -93,6 +93,7 @@ def test_json_report(tmp_path: Path) -> None:
         "findings": 2,
         "by_severity": {"error": 1, "warning": 1},
         "by_rule": {"SM101": 1, "SM301": 1},
+        "suppressed": {},
         "exit_code": 1,
     }
 

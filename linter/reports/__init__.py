@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import IO, Protocol
 
-from linter.findings import Finding
+from linter.findings import SEVERITIES, Finding
 
 FORMATS: dict[str, str] = {
     "text": "linter.reports.text:TextReporter",
     "json": "linter.reports.json_report:JsonReporter",
+    "statistics": "linter.reports.text:StatisticsReporter",
+    "statistics-json": "linter.reports.json_report:StatisticsJsonReporter",
 }
 
 
@@ -20,6 +22,7 @@ class Summary:
     jobs: int = 0
     files: int = 0
     by_rule: Counter[tuple[str, str]] = field(default_factory=Counter)  # (code, severity)
+    suppressed: Counter[str] = field(default_factory=Counter)  # by reason: tag, baseline, ...
     exit_code: int = 0
 
     def add(self, finding: Finding) -> None:
@@ -35,6 +38,28 @@ class Summary:
     @property
     def total(self) -> int:
         return sum(self.by_rule.values())
+
+    @property
+    def by_code(self) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for (code, _), count in self.by_rule.items():
+            counts[code] += count
+        return counts
+
+    def describe(self) -> str:
+        """``3 findings (1 error, 2 warnings) in 2 jobs from 2 files, 1 suppressed``."""
+        checked = f"{plural(self.jobs, 'job')} from {plural(self.files, 'file')}"
+        counts = self.by_severity
+        parts = ", ".join(plural(counts[s], s) for s in reversed(SEVERITIES) if counts[s])
+        text = f"{plural(self.total, 'finding')}{f' ({parts})' if parts else ''} in {checked}"
+        if self.suppressed:
+            reasons = ", ".join(f"{n} by {why}" for why, n in sorted(self.suppressed.items()))
+            text += f"; {sum(self.suppressed.values())} suppressed ({reasons})"
+        return text
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 or noun == 'info' else 's'}"
 
 
 class Reporter(Protocol):

@@ -31,8 +31,29 @@ class JsonReporter:
                 "findings": summary.total,
                 "by_severity": dict(sorted(summary.by_severity.items())),
                 "by_rule": by_rule,
+                "suppressed": dict(sorted(summary.suppressed.items())),
                 "exit_code": summary.exit_code,
             },
         }
         json.dump(document, self._stream, indent=2)
+        self._stream.write("\n")
+
+
+class StatisticsJsonReporter:
+    """``--statistics --format json``: counts per rule as a JSON list."""
+
+    def __init__(self, stream: IO[str], *, color: bool = False) -> None:
+        self._stream = stream
+
+    def finding(self, finding: Finding) -> None:
+        pass
+
+    def finish(self, summary: Summary) -> None:
+        from rules import RULES_BY_CODE
+
+        rows = [
+            {"code": code, "name": RULES_BY_CODE[code].name, "count": count}
+            for code, count in sorted(summary.by_code.items(), key=lambda item: (-item[1], item[0]))
+        ]
+        json.dump(rows, self._stream, indent=2)
         self._stream.write("\n")

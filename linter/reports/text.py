@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from linter.findings import SEVERITIES, Finding
+from linter.findings import Finding
 from linter.reports import Summary
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
@@ -33,8 +33,8 @@ class TextReporter:
 
     def finish(self, summary: Summary) -> None:
         write = self._stream.write
-        checked = f"{_plural(summary.jobs, 'job')} from {_plural(summary.files, 'file')}"
         if not summary.total:
+            checked = summary.describe().replace("0 findings in ", "", 1)
             write(_paint(f"All checks passed: {checked}.", "32", self._color) + "\n")
             return
         from tabulate import tabulate
@@ -46,10 +46,27 @@ class TextReporter:
             for (code, severity), count in sorted(summary.by_rule.items())
         ]
         write("\n" + tabulate(rows, headers=("rule", "name", "severity", "count")) + "\n")
-        counts = summary.by_severity
-        parts = ", ".join(_plural(counts[s], s) for s in reversed(SEVERITIES) if counts[s])
-        write(f"\nFound {_plural(summary.total, 'finding')} ({parts}) in {checked}.\n")
+        write(f"\nFound {summary.describe()}.\n")
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+class StatisticsReporter:
+    """``--statistics``: the number of findings per rule, most frequent first (like ruff)."""
+
+    def __init__(self, stream: IO[str], *, color: bool = False) -> None:
+        self._stream = stream
+
+    def finding(self, finding: Finding) -> None:
+        pass  # counted in the summary
+
+    def finish(self, summary: Summary) -> None:
+        from tabulate import tabulate
+
+        from rules import RULES_BY_CODE
+
+        rows = [
+            (count, code, RULES_BY_CODE[code].name, RULES_BY_CODE[code].severity)
+            for code, count in sorted(summary.by_code.items(), key=lambda item: (-item[1], item[0]))
+        ]
+        if rows:
+            self._stream.write(tabulate(rows, tablefmt="plain", colalign=("right",)) + "\n")
+        self._stream.write(f"Found {summary.describe()}.\n")

@@ -1,0 +1,61 @@
+"""Baselines: today's findings recorded, so that a run reports only the new ones.
+
+A finding is known by its fingerprint (rule, job, JSON pointer: see
+:meth:`linter.findings.Finding.fingerprint`), which survives reformatting the file or
+reordering its keys. The file also keeps rule, job, path and pointer so that a reviewer can
+read it; only the fingerprints count.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from linter import __version__
+from linter.findings import Finding
+
+FORMAT = 1
+
+
+class BaselineError(ValueError):
+    """A baseline file that cannot be read; the message names it."""
+
+
+def write_baseline(path: Path, findings: Iterable[Finding]) -> None:
+    entries = sorted(
+        (
+            {
+                "fingerprint": f.fingerprint(),
+                "rule": f.rule,
+                "job": f.job,
+                "path": f.path,
+                "pointer": f.pointer,
+            }
+            for f in findings
+        ),
+        key=lambda e: (str(e["path"]), str(e["job"]), str(e["rule"]), str(e["pointer"])),
+    )
+    document = {"sagelint-baseline": FORMAT, "version": __version__, "findings": entries}
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+
+
+def read_baseline(path: Path) -> Counter[str]:
+    """The fingerprints of a baseline file, counted (the same finding may be known twice)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise BaselineError(
+            f"{path}: cannot read baseline: {(error.strerror or '').lower()}"
+        ) from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BaselineError(f"{path}: not a sagelint baseline: {error}") from None
+    if not isinstance(document, dict) or document.get("sagelint-baseline") != FORMAT:
+        raise BaselineError(f"{path}: not a sagelint baseline (written by --write-baseline)")
+    entries = document.get("findings")
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries
+    ):
+        raise BaselineError(f"{path}: a baseline's findings need a fingerprint each")
+    return Counter(e["fingerprint"] for e in entries)
