@@ -1,15 +1,13 @@
 """The policy rules, one family per module.
 
-=======  ===========================  ==============
-family   module                        about
-=======  ===========================  ==============
-SM0xx    :mod:`rules.document`        the input itself: reading, parsing, schema
-SM1xx    :mod:`rules.security`        encryption, network, secrets
-SM2xx    :mod:`rules.data_input`      input channels
-SM3xx    :mod:`rules.runtime`         run time and cost
-SM4xx    :mod:`rules.status`          status and lifecycle of a job that exists
-SM5xx    :mod:`rules.supply_chain`    the training image
-=======  ===========================  ==============
+- SM0xx, :mod:`rules.document`: the input itself (reading, parsing, schema);
+- SM1xx, :mod:`rules.security`: encryption, network, secrets;
+- SM2xx, :mod:`rules.data_input`: input channels;
+- SM3xx, :mod:`rules.runtime`: run time and cost;
+- SM4xx, :mod:`rules.status`: status and lifecycle of a job that exists;
+- SM5xx, :mod:`rules.supply_chain`: the training image;
+- :mod:`rules.policy`: the organisation's own policy (SM302, SM309, SM502-SM504), off until
+  the configuration sets it.
 """
 
 from __future__ import annotations
@@ -17,9 +15,17 @@ from __future__ import annotations
 from types import ModuleType
 
 from linter.rule import Rule
-from rules import data_input, document, runtime, security, status, supply_chain
+from rules import data_input, document, policy, runtime, security, status, supply_chain
 
-FAMILIES: tuple[ModuleType, ...] = (document, security, data_input, runtime, status, supply_chain)
+FAMILIES: tuple[ModuleType, ...] = (
+    document,
+    security,
+    data_input,
+    runtime,
+    status,
+    supply_chain,
+    policy,
+)
 
 RULES: tuple[Rule, ...] = tuple(
     sorted(

@@ -28,7 +28,8 @@ INTERNAL_ERROR = Rule(
 
     ## Example
     ```console
-    jobs/train.json:1:1: SM000 [error] internal error (TypeError) while checking this job; please report it (train)
+    jobs/train.json:1:1: SM000 [error] internal error (TypeError) while checking this job;
+    please report it (train)
     ```
 
     ## How to fix
@@ -128,7 +129,8 @@ AWS_ERROR = Rule(
 
     ## Example
     ```console
-    arn:aws:sagemaker:eu-south-2:111122223333:*:1:1: SM004 [error] AccessDeniedException: not authorized to perform sagemaker:ListTrainingJobs
+    arn:aws:sagemaker:eu-south-2:111122223333:*:1:1: SM004 [error] AccessDeniedException:
+    not authorized to perform sagemaker:ListTrainingJobs
     ```
 
     ## How to fix
