@@ -116,9 +116,15 @@ def instance_not_allowed(job: Job, policy: Policy) -> Iterator[Violation]:
 
 
 def _registry(image: str) -> str:
-    """The registry host of an image URI (``host/repository:tag``, ``host/repository@digest``)."""
+    """The registry host of an image reference, "" for Docker Hub.
+
+    As Docker reads a reference: the part before the first ``/`` is a registry host only when
+    it has a ``.`` or a ``:`` or is ``localhost``; otherwise it is a Docker Hub namespace.
+    """
     head, slash, _ = image.partition("/")
-    return head if slash else ""
+    if slash and ("." in head or ":" in head or head == "localhost"):
+        return head
+    return ""
 
 
 @rule(
