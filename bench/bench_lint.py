@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import write_jobs, write_jsonl  # noqa: E402
+from generate import write_jobs, write_jsonl
 
 PYTHON = sys.executable
 SAGELINT = shutil.which("sagelint", path=str(Path(PYTHON).parent)) or "sagelint"
@@ -42,7 +42,9 @@ def run(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
-def median_time(commands: dict[str, list[str]], repeat: int, cwd: Path | None = None) -> dict[str, float]:
+def median_time(
+    commands: dict[str, list[str]], repeat: int, cwd: Path | None = None
+) -> dict[str, float]:
     """Median wall time of each command, the runs interleaved so that noise hits all alike."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(repeat):
@@ -52,10 +54,14 @@ def median_time(commands: dict[str, list[str]], repeat: int, cwd: Path | None = 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--jsonl-mb", type=int, default=0, help="also lint a JSON Lines file of this size")
+    parser.add_argument(
+        "--jsonl-mb", type=int, default=0, help="also lint a JSON Lines file of this size"
+    )
     parser.add_argument("--output", type=Path, default=Path(__file__).parent / "out" / "lint.json")
     args = parser.parse_args()
 
@@ -107,16 +113,22 @@ def main() -> None:
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     one, many = results["one_file"], results["many_files"]
     assert isinstance(one, dict) and isinstance(many, dict)
-    print(f"one file:   sagelint {one['sagelint'] * 1000:.1f} ms, python -c 'import json' "
-          f"{one['baseline'] * 1000:.1f} ms -> {one['ratio']:.2f}x (target <= 2x)")
-    print(f"{many['files']:,} files: sagelint {many['sagelint']:.2f} s "
-          f"({many['jobs_per_second']:,.0f} jobs/s), json.load loop {many['baseline']:.2f} s "
-          f"-> {many['ratio']:.2f}x (target <= 5x); peak RSS {many['peak_rss_mib']:.0f} MiB")
+    print(
+        f"one file:   sagelint {one['sagelint'] * 1000:.1f} ms, python -c 'import json' "
+        f"{one['baseline'] * 1000:.1f} ms -> {one['ratio']:.2f}x (target <= 2x)"
+    )
+    print(
+        f"{many['files']:,} files: sagelint {many['sagelint']:.2f} s "
+        f"({many['jobs_per_second']:,.0f} jobs/s), json.load loop {many['baseline']:.2f} s "
+        f"-> {many['ratio']:.2f}x (target <= 5x); peak RSS {many['peak_rss_mib']:.0f} MiB"
+    )
     if "jsonl" in results:
         big_run = results["jsonl"]
         assert isinstance(big_run, dict)
-        print(f"{big_run['megabytes']} MB JSON Lines ({big_run['jobs']:,} jobs): {big_run['seconds']:.1f} s, "
-              f"peak RSS {big_run['peak_rss_mib']:.0f} MiB (one file: {big_run['one_file_peak_rss_mib']:.0f} MiB)")
+        print(
+            f"{big_run['megabytes']} MB JSON Lines ({big_run['jobs']:,} jobs): {big_run['seconds']:.1f} s, "
+            f"peak RSS {big_run['peak_rss_mib']:.0f} MiB (one file: {big_run['one_file_peak_rss_mib']:.0f} MiB)"
+        )
 
 
 if __name__ == "__main__":

@@ -10,7 +10,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-INSTANCE_TYPES = ["ml.m5.xlarge", "ml.c5.2xlarge", "ml.g5.2xlarge", "ml.p3.2xlarge", "ml.p4d.24xlarge"]
+INSTANCE_TYPES = [
+    "ml.m5.xlarge",
+    "ml.c5.2xlarge",
+    "ml.g5.2xlarge",
+    "ml.p3.2xlarge",
+    "ml.p4d.24xlarge",
+]
 IMAGES = [
     "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.3.0-gpu-py311",
     "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
@@ -40,7 +46,10 @@ def job_document(n: int, rng: random.Random) -> dict[str, Any]:
             "TrainingImage": rng.choice(IMAGES),
             "TrainingInputMode": mode,
             "MetricDefinitions": [
-                {"Name": f"{split}:{metric}", "Regex": f".*{split}-{metric}:([-+]?[0-9]*\\.?[0-9]+).*"}
+                {
+                    "Name": f"{split}:{metric}",
+                    "Regex": f".*{split}-{metric}:([-+]?[0-9]*\\.?[0-9]+).*",
+                }
                 for split in ("train", "validation")
                 for metric in ("rmse", "auc", "logloss", "error")
             ],
@@ -72,9 +81,15 @@ def job_document(n: int, rng: random.Random) -> dict[str, Any]:
         ],
         "OutputDataConfig": {
             "S3OutputPath": f"s3://ml-models-123456789012/{name}/",
-            "KmsKeyId": rng.choice(["", "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]),
+            "KmsKeyId": rng.choice(
+                ["", "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+            ),
         },
-        "ResourceConfig": {"InstanceType": instance_type, "InstanceCount": count, "VolumeSizeInGB": 50},
+        "ResourceConfig": {
+            "InstanceType": instance_type,
+            "InstanceCount": count,
+            "VolumeSizeInGB": 50,
+        },
         "StoppingCondition": {"MaxRuntimeInSeconds": rng.choice([3600, 86400, 432000])},
         "EnableNetworkIsolation": rng.random() < 0.5,
         "EnableInterContainerTrafficEncryption": rng.random() < 0.5,
@@ -88,7 +103,9 @@ def job_document(n: int, rng: random.Random) -> dict[str, Any]:
     job.update(
         {
             "TrainingJobArn": f"arn:aws:sagemaker:us-east-1:123456789012:training-job/{name}",
-            "ModelArtifacts": {"S3ModelArtifacts": f"s3://ml-models-123456789012/{name}/output/model.tar.gz"},
+            "ModelArtifacts": {
+                "S3ModelArtifacts": f"s3://ml-models-123456789012/{name}/output/model.tar.gz"
+            },
             "TrainingJobStatus": "Completed",
             "SecondaryStatus": "Completed",
             "CreationTime": _time(marks[0]),
@@ -96,11 +113,20 @@ def job_document(n: int, rng: random.Random) -> dict[str, Any]:
             "TrainingEndTime": _time(marks[4]),
             "LastModifiedTime": _time(marks[5]),
             "SecondaryStatusTransitions": [
-                {"Status": status, "StartTime": _time(marks[i]), "EndTime": _time(marks[i + 1]), "StatusMessage": message}
+                {
+                    "Status": status,
+                    "StartTime": _time(marks[i]),
+                    "EndTime": _time(marks[i + 1]),
+                    "StatusMessage": message,
+                }
                 for i, (status, message) in enumerate(STEPS)
             ],
             "FinalMetricDataList": [
-                {"MetricName": f"validation:{metric}", "Value": rng.random(), "Timestamp": _time(marks[4])}
+                {
+                    "MetricName": f"validation:{metric}",
+                    "Value": rng.random(),
+                    "Timestamp": _time(marks[4]),
+                }
                 for metric in ("rmse", "auc", "logloss", "error")
             ],
             "TrainingTimeInSeconds": 3900,

@@ -47,7 +47,10 @@ _REQUEST: dict[str, Any] = {
         "VolumeSizeInGB": 50,
         "VolumeKmsKeyId": KEY,
     },
-    "VpcConfig": {"SecurityGroupIds": ["sg-0123456789abcdef0"], "Subnets": ["subnet-0123456789abcdef0"]},
+    "VpcConfig": {
+        "SecurityGroupIds": ["sg-0123456789abcdef0"],
+        "Subnets": ["subnet-0123456789abcdef0"],
+    },
     "StoppingCondition": {"MaxRuntimeInSeconds": 86400},
     "EnableNetworkIsolation": True,
     "EnableInterContainerTrafficEncryption": True,

@@ -37,8 +37,15 @@ def test_console_script_runs_and_reports_its_version() -> None:
 def test_lint_help_explains_every_option() -> None:
     result = cli("lint", "--help")
     assert result.exit_code == 0
-    for option in ("--format", "--fail-on", "--select", "--ignore", "--max-document-size",
-                   "--stdin-filename", "--color"):
+    for option in (
+        "--format",
+        "--fail-on",
+        "--select",
+        "--ignore",
+        "--max-document-size",
+        "--stdin-filename",
+        "--color",
+    ):
         assert option in result.stdout
     assert "Exit codes" in result.stdout
 
@@ -57,7 +64,9 @@ def test_text_report_line_format_and_summary(tmp_path: Path) -> None:
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     text = path.read_text()
-    runtime_line = next(n for n, l in enumerate(text.splitlines(), 1) if "MaxRuntimeInSeconds" in l)
+    runtime_line = next(
+        n for n, line in enumerate(text.splitlines(), 1) if "MaxRuntimeInSeconds" in line
+    )
     expected = (
         f"{path}:{runtime_line}:5: SM301 [error] MaxRuntimeInSeconds is 3,000,000 s (34.7 days), "
         "above the service maximum of 2,419,200 s (28 days) (churn-xgboost-2026-11-01)"
@@ -83,7 +92,16 @@ def test_json_report(tmp_path: Path) -> None:
     assert report["version"] == __version__
     assert {f["rule"] for f in report["findings"]} == {"SM101", "SM301"}
     finding = next(f for f in report["findings"] if f["rule"] == "SM301")
-    assert set(finding) == {"rule", "severity", "message", "path", "line", "column", "pointer", "job"}
+    assert set(finding) == {
+        "rule",
+        "severity",
+        "message",
+        "path",
+        "line",
+        "column",
+        "pointer",
+        "job",
+    }
     assert finding["pointer"] == "/StoppingCondition/MaxRuntimeInSeconds"
     assert finding["job"] == "churn-xgboost-2026-11-01"
     assert finding["path"] == str(path)
@@ -98,9 +116,7 @@ def test_json_report(tmp_path: Path) -> None:
     }
 
 
-@pytest.mark.parametrize(
-    ("fail_on", "expected"), [("error", 0), ("warning", 1), ("info", 1)]
-)
+@pytest.mark.parametrize(("fail_on", "expected"), [("error", 0), ("warning", 1), ("info", 1)])
 def test_fail_on_sets_the_threshold(tmp_path: Path, fail_on: str, expected: int) -> None:
     job = clean_request()
     del job["OutputDataConfig"]["KmsKeyId"]  # SM101 only: a warning
@@ -159,7 +175,9 @@ def test_bad_option_values_are_usage_errors(tmp_path: Path) -> None:
     assert "is not a size" in result.stderr
 
 
-def test_default_path_is_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_path_is_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(tmp_path / "job.json", failing_request())
     monkeypatch.chdir(tmp_path)
     result = cli("lint")

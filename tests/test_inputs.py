@@ -140,7 +140,9 @@ def test_yaml_timestamps_stay_strings(tmp_path: Path) -> None:
     path = tmp_path / "job.yaml"
     describe = clean_describe()
     text = json.dumps(describe, indent=2)  # JSON is YAML; unquote one timestamp
-    text = text.replace('"2026-11-01T10:00:00.512000+00:00",', "2026-11-01T10:00:00.512000+00:00,", 1)
+    text = text.replace(
+        '"2026-11-01T10:00:00.512000+00:00",', "2026-11-01T10:00:00.512000+00:00,", 1
+    )
     path.write_text(text)
     assert lint_paths(path) == []
 
@@ -193,11 +195,23 @@ def test_not_a_training_job(tmp_path: Path, content: str, found: str) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "code", "message", "position"),
     [
-        ("malformed.json", b'{\n  "TrainingJobName": "x",\n}', "SM002", "invalid JSON: Expecting property name", "3:1"),
+        (
+            "malformed.json",
+            b'{\n  "TrainingJobName": "x",\n}',
+            "SM002",
+            "invalid JSON: Expecting property name",
+            "3:1",
+        ),
         ("empty.json", b"", "SM002", "empty file", "1:1"),
         ("blank.yaml", b"  \n\n", "SM002", "empty file", "1:1"),
         ("binary.json", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "SM001", "binary file", "1:1"),
-        ("latin1.json", b'{"TrainingJobName": "caf\xe9"}', "SM001", "not UTF-8 text (invalid byte 0xe9 at offset 24)", "1:1"),
+        (
+            "latin1.json",
+            b'{"TrainingJobName": "caf\xe9"}',
+            "SM001",
+            "not UTF-8 text (invalid byte 0xe9 at offset 24)",
+            "1:1",
+        ),
         ("bad.yaml", b"a: [1, 2\nb: c\n", "SM002", "invalid YAML", "2:2"),
         ("tabs.yaml", b"a:\n\t- b\n", "SM002", "invalid YAML", "2:1"),
     ],
@@ -209,7 +223,7 @@ def test_bad_files_get_one_clear_line(
     path.write_bytes(content)
     result = cli("lint", str(path))
     assert result.exit_code == 2
-    [line] = [l for l in result.stdout.splitlines() if l.startswith(str(path))]
+    [line] = [line for line in result.stdout.splitlines() if line.startswith(str(path))]
     assert line.startswith(f"{path}:{position}: {code} [error] ")
     assert message in line
     assert "Traceback" not in result.stdout + result.stderr
@@ -233,8 +247,13 @@ def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
     result = cli("lint", str(tmp_path / "nope.json"), str(tmp_path / "empty"), str(good))
     assert result.exit_code == 2
     out = result.stdout
-    assert f"{tmp_path / 'nope.json'}:1:1: SM001 [error] cannot read: no such file or directory" in out
-    assert f"{tmp_path / 'empty'}:1:1: SM001 [error] no job files (*.json, *.jsonl, *.yaml, *.yml)" in out
+    assert (
+        f"{tmp_path / 'nope.json'}:1:1: SM001 [error] cannot read: no such file or directory" in out
+    )
+    assert (
+        f"{tmp_path / 'empty'}:1:1: SM001 [error] no job files (*.json, *.jsonl, *.yaml, *.yml)"
+        in out
+    )
     assert f"{good}:1:" in out and "SM301" in out  # the good file is still linted
 
 
@@ -256,7 +275,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
             [SCRIPT, "lint", str(locked), str(good)],
             capture_output=True,
             text=True,
-            preexec_fn=_without_root_file_access if os.geteuid() == 0 else None,  # noqa: PLW1509
+            preexec_fn=_without_root_file_access if os.geteuid() == 0 else None,
             check=False,
         )
     finally:
@@ -300,7 +319,10 @@ def test_document_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     path.write_text(json.dumps(big))
     result = cli("lint", "--max-document-size", "2KiB", str(path))
     assert result.exit_code == 2
-    assert f"{path}:1:1: SM001 [error] larger than the 2 KiB limit (--max-document-size)" in result.stdout
+    assert (
+        f"{path}:1:1: SM001 [error] larger than the 2 KiB limit (--max-document-size)"
+        in result.stdout
+    )
     assert cli("lint", "--max-document-size", "1MB", str(path)).exit_code == 0
 
 
@@ -318,14 +340,16 @@ def test_bad_lines_of_a_json_lines_file_do_not_stop_the_rest(tmp_path: Path) -> 
     assert f"{path}:5:1: SM002 [error] nested too deeply" in out
     assert f"{path}:7:1: SM001 [error] not UTF-8 text" in out
     assert f"{path}:2:21: SM002 [error] invalid JSON: Expecting value" in out
-    hits = [l for l in out.splitlines() if l.startswith(str(path)) and ": SM301 " in l]
-    assert [l.split(":")[1] for l in hits] == ["1", "4", "6"]
+    hits = [line for line in out.splitlines() if line.startswith(str(path)) and ": SM301 " in line]
+    assert [line.split(":")[1] for line in hits] == ["1", "4", "6"]
 
 
 def test_json_lines_stop_after_too_many_bad_lines(tmp_path: Path) -> None:
     path = tmp_path / "garbage.jsonl"
     path.write_text("not json\n" * 1000)
-    lines = [l for l in cli("lint", str(path)).stdout.splitlines() if l.startswith(str(path))]
+    lines = [
+        line for line in cli("lint", str(path)).stdout.splitlines() if line.startswith(str(path))
+    ]
     assert len(lines) == 21
     assert lines[-1].endswith("20 bad lines; the rest of the file is skipped")
 
