@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from linter.findings import Finding
 
 SEVERITY_CHOICES = ("error", "warning", "info")
-FORMAT_CHOICES = ("text", "json")  # linter.reports.FORMATS, kept here so --help stays import-free
+FORMAT_CHOICES = ("text", "json", "sarif", "junit", "github")  # = reports.FORMATS, import-free
 _SIZE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
 
 
@@ -87,7 +87,9 @@ _REPORT_OPTIONS = (
         type=click.Choice(FORMAT_CHOICES),
         default="text",
         show_default=True,
-        help="Report format: text lines with a summary table, or one JSON document.",
+        help="Report format: text lines with a summary table, one JSON document, SARIF 2.1.0 "
+        "(GitHub code scanning), JUnit XML (GitLab, Jenkins, Azure DevOps) or GitHub Actions "
+        "annotations.",
     ),
     click.option(
         "--fail-on",
@@ -241,6 +243,7 @@ def run_checks(
     if settings.statistics and settings.output_format == "json":
         name = "statistics-json"
     report = reporter(name, stream, color=painted)
+    linter.on_document = getattr(report, "document", None)
     summary = Summary()
     kept: list[Finding] = []
     input_error = False

@@ -7,8 +7,9 @@ This is the library API: :class:`Linter` (or :func:`lint_paths`) for files and f
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,9 +85,14 @@ def _glob_matches(path: str, globs: Iterable[str], root: Path) -> bool:
 
 
 def ignored_by_tag(job: Job) -> list[str]:
-    """Codes (or prefixes) a job exempts itself from with its ``sagelint:ignore`` tag."""
+    """Codes (or prefixes) a job exempts itself from with its ``sagelint:ignore`` tag.
+
+    Codes are separated by spaces, commas, ``/`` or ``+``: SageMaker tag values may not hold
+    commas (the model's TagValue pattern allows letters, digits, spaces and ``_.:/=+-@``), so
+    a tag on a real job reads ``SM104 SM3``.
+    """
     value = (job.tags or {}).get(IGNORE_TAG, "")
-    return [code.strip().upper() for code in value.split(",") if code.strip()]
+    return [code.upper() for code in re.split(r"[\s,/+]+", value) if code]
 
 
 class Linter:
@@ -112,6 +118,8 @@ class Linter:
         self.files_seen = 0
         self.suppressed: Counter[str] = Counter()
         self._last_path: str | None = None
+        # Told of every job checked, with or without findings (the JUnit report lists them all).
+        self.on_document: Callable[[str, str | None], None] | None = None
 
     def lint_paths(self, paths: Iterable[str], **load_options: Any) -> Iterator[Finding]:
         """Findings for every job in ``paths``, a document at a time, each document's in order."""
@@ -142,6 +150,8 @@ class Linter:
     def lint_document(self, document: Document) -> list[Finding]:
         job = document.job
         self.jobs_checked += 1
+        if self.on_document is not None:
+            self.on_document(document.path, job.name)
         found: list[tuple[str, str, str]] = []  # (code, pointer, message)
         try:
             if self._schema_codes:

@@ -15,12 +15,24 @@ from __future__ import annotations
 from types import ModuleType
 
 from linter.rule import Rule
-from rules import data_input, document, policy, runtime, security, status, supply_chain
+from rules import (
+    data_input,
+    data_input_more,
+    document,
+    policy,
+    runtime,
+    s3_data,
+    security,
+    status,
+    supply_chain,
+)
 
 FAMILIES: tuple[ModuleType, ...] = (
     document,
     security,
     data_input,
+    data_input_more,
+    s3_data,
     runtime,
     status,
     supply_chain,

@@ -38,16 +38,3 @@ def instance_count(job: Job) -> int | None:
         return sum(counts)  # type: ignore[arg-type]
     return job.integer("ResourceConfig", "InstanceCount")
 
-
-def instance_types(job: Job) -> list[tuple[str, str]]:
-    """(pointer, instance type) of ``ResourceConfig.InstanceType`` and of every
-    ``ResourceConfig.InstanceGroups[].InstanceType`` (heterogeneous clusters)."""
-    found = []
-    single = job.text("ResourceConfig", "InstanceType")
-    if single:
-        found.append(("/ResourceConfig/InstanceType", single))
-    for index, group in enumerate(job.array("ResourceConfig", "InstanceGroups")):
-        kind = group.get("InstanceType") if isinstance(group, Mapping) else None
-        if isinstance(kind, str) and kind:
-            found.append((f"/ResourceConfig/InstanceGroups/{index}/InstanceType", kind))
-    return found

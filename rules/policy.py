@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 from linter.job import Job
 from linter.rule import Policy, Violation, rule
-from rules._facts import instance_count, instance_types
+from rules._facts import instance_count
+from rules._instance_storage import instance_types
 
 DEFAULT_RUNTIME_SECONDS = 86_400  # model docs of StoppingCondition.MaxRuntimeInSeconds
 PATTERN_TIMEOUT_SECONDS = 0.1

@@ -1,1 +1,111 @@
 """SM5xx: the training image."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from linter.job import Job
+from linter.rule import Violation, rule
+
+# An image reference as SageMaker takes it: "registry/repository[:tag]" or
+# "registry/repository[@digest]" (model docs of AlgorithmSpecification.TrainingImage), with the
+# grammar of the OCI distribution reference (lower-case path components, tags of up to 128
+# characters). Anything else (a placeholder such as "..." or "TrainingImage") is not looked at.
+_REFERENCE = re.compile(
+    r"""
+    (?P<registry>[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*(?::[0-9]+)?)
+    /(?P<repository>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)
+    (?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?
+    (?:@(?P<digest>[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}))?
+    """,
+    re.VERBOSE,
+)
+
+
+@rule(
+    code="SM501",
+    name="image-not-pinned-by-digest",
+    severity="warning",
+    summary="the training image is referenced by a tag, not pinned by digest",
+    references=(
+        "botocore SageMaker service model: AlgorithmSpecification.TrainingImage",
+        "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html",
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-algo-docker-registry-paths.html",
+    ),
+)
+def image_not_pinned_by_digest(job: Job) -> Iterator[Violation]:
+    """
+    ## What it does
+    Checks that `AlgorithmSpecification.TrainingImage` names its image by digest
+    (`repository@sha256:...`). A tag (`repository:2.1.0`) fires; a missing tag, which means
+    `latest`, and an explicit `:latest` fire with a message that says they are worse. Jobs that
+    use `AlgorithmName` (an algorithm resource) instead of an image, and values that are not
+    image references at all (placeholders), are left alone.
+
+    AWS's own images (built-in algorithms such as
+    `382416733822.dkr.ecr.us-east-1.amazonaws.com/kmeans:1`, Deep Learning Containers in
+    `763104351884.dkr.ecr...`) are not exempt: their tags are mutable too, and AWS republishes
+    images under them (a major-version tag such as `:1` names whatever image AWS last pushed
+    for it), so the same spec can train with different code over time. Only AWS can push
+    there, so the risk is reproducibility rather than tampering; a team that wants AWS's
+    updates as they come can ignore SM501 for those jobs.
+
+    ## Why is this bad?
+    The model docs of `TrainingImage`: "SageMaker supports both `registry/repository[:tag]`
+    and `registry/repository[@digest]` image path formats." A tag is a movable name: unless
+    the ECR repository is set to immutable tags, anyone allowed to push can point it at
+    another image, and the next run of this job (or a retry, or a warm-pool reuse) runs that
+    image with the job's role and data. A job pinned by digest runs exactly the image that was
+    reviewed and scanned, and can be reproduced. `latest` (or no tag) is the worst case: it
+    follows every push by design. A warning: hardening; a single default severity, with the
+    difference in the message.
+
+    ## Example
+    ```json
+    {"AlgorithmSpecification": {
+        "TrainingImage": "123456789012.dkr.ecr.us-east-1.amazonaws.com/train:latest",
+        "TrainingInputMode": "File"}}
+    ```
+
+    ## How to fix
+    Resolve the tag to its digest
+    (`aws ecr describe-images --repository-name train --image-ids imageTag=2.1.0`, or
+    `docker inspect --format '{{index .RepoDigests 0}}'`) and reference the image by it:
+    ```json
+    {"AlgorithmSpecification": {
+        "TrainingImage": "123456789012.dkr.ecr.us-east-1.amazonaws.com/train@sha256:0f5a...",
+        "TrainingInputMode": "File"}}
+    ```
+    """
+    if job.has("AlgorithmSpecification", "AlgorithmName"):
+        return
+    image = job.text("AlgorithmSpecification", "TrainingImage")
+    if image is None:
+        return
+    reference = _REFERENCE.fullmatch(image.strip())
+    if reference is None or reference.group("digest") is not None:
+        return
+    registry, repository = reference.group("registry"), reference.group("repository")
+    if not ("." in registry or ":" in registry or registry == "localhost"):
+        repository = f"{registry}/{repository}"  # Docker Hub: "team/train" has no registry
+    tag = reference.group("tag")
+    where = "/AlgorithmSpecification/TrainingImage"
+    if tag is None:
+        yield Violation(
+            where,
+            f"training image {repository} has no tag, so it runs :latest, the tag that "
+            "follows every push (worse than a version tag); pin it by digest (@sha256:...)",
+        )
+    elif tag == "latest":
+        yield Violation(
+            where,
+            f"training image {repository}:latest uses the tag that follows every push "
+            "(worse than a version tag); pin it by digest (@sha256:...)",
+        )
+    else:
+        yield Violation(
+            where,
+            f"training image {repository}:{tag} is referenced by a tag, which can be moved to "
+            "another image; pin it by digest (@sha256:...)",
+        )

@@ -25,7 +25,7 @@ def write(path: Path, document: object) -> Path:
 def failing_request() -> dict[str, object]:
     job = clean_request()
     job["StoppingCondition"] = {"MaxRuntimeInSeconds": 3_000_000}  # SM301, an error
-    del job["OutputDataConfig"]["KmsKeyId"]  # type: ignore[attr-defined]  # SM101, a warning
+    del job["OutputDataConfig"]["KmsKeyId"]  # SM101, a warning
     return job
 
 

@@ -262,12 +262,18 @@ def test_sm504_job_name_pattern_and_a_pattern_that_would_hang(tmp_path: Path) ->
 
 def test_job_tag_exempts_it_and_is_counted(tmp_path: Path) -> None:
     job = failing()
-    job["Tags"].append({"Key": "sagelint:ignore", "Value": "SM101, sm3"})
+    job["Tags"].append({"Key": "sagelint:ignore", "Value": "SM101 sm3"})
     write(tmp_path / "job.json", job)
     rules, code, summary = rules_reported("job.json")
     assert (rules, code) == ([], 0)
     assert summary["suppressed"] == {"tag": 2}
     assert "2 suppressed (2 by tag)" in cli("lint", "job.json").stdout
+    # commas separate codes too, but AWS refuses a comma in a tag value: the schema says so
+    job["Tags"][-1]["Value"] = "SM101,SM3"
+    write(tmp_path / "job.json", job)
+    rules, _, summary = rules_reported("job.json")
+    assert rules == ["SM010"]
+    assert summary["suppressed"] == {"tag": 2}
 
 
 def test_baseline_reports_only_new_findings(tmp_path: Path) -> None:

@@ -304,7 +304,7 @@ def test_deep_but_parseable_document_does_not_crash_the_checks(tmp_path: Path) -
     deep: object = "leaf"
     for _ in range(900):
         deep = {"x": deep}
-    job["HyperParameters"] = {"nested": deep}  # type: ignore[dict-item]
+    job["HyperParameters"] = {"nested": deep}
     path = tmp_path / "job.json"
     path.write_text(json.dumps(job))
     result = cli("lint", str(path))
@@ -314,7 +314,7 @@ def test_deep_but_parseable_document_does_not_crash_the_checks(tmp_path: Path) -
 
 def test_document_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     big = clean_request()
-    big["HyperParameters"] = {"blob": "x" * 4096}
+    big["HyperParameters"] = {f"param_{n}": "x" * 80 for n in range(60)}
     path = tmp_path / "big.json"
     path.write_text(json.dumps(big))
     result = cli("lint", "--max-document-size", "2KiB", str(path))

@@ -14,6 +14,9 @@ FORMATS: dict[str, str] = {
     "json": "linter.reports.json_report:JsonReporter",
     "statistics": "linter.reports.text:StatisticsReporter",
     "statistics-json": "linter.reports.json_report:StatisticsJsonReporter",
+    "sarif": "linter.reports.sarif:SarifReporter",
+    "junit": "linter.reports.junit:JUnitReporter",
+    "github": "linter.reports.github:GithubReporter",
 }
 
 

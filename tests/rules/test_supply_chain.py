@@ -1,0 +1,106 @@
+"""SM501: the training image is pinned by digest."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from linter.findings import Finding
+from tests.conftest import REAL, only
+from tests.jobs import IMAGE, clean_describe, clean_request
+
+Lint = Callable[..., list[Finding]]
+ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+DIGEST = IMAGE.split("@", 1)[1]
+
+
+def with_image(image: str) -> dict[str, Any]:
+    job = clean_request()
+    job["AlgorithmSpecification"]["TrainingImage"] = image
+    return job
+
+
+def line_of(finding: Finding, needle: str) -> int:
+    lines = Path(finding.path).read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if needle in line)
+
+
+@pytest.mark.parametrize(
+    "document", [clean_request(), clean_describe()], ids=["create", "describe"]
+)
+def test_silent_on_the_clean_documents(lint_doc: Lint, document: dict[str, Any]) -> None:
+    assert only(lint_doc(document, select=["SM501"]), "SM501") == []
+
+
+def test_fires_at_the_image_on_a_version_tag(lint_doc: Lint) -> None:
+    [finding] = only(lint_doc(with_image(f"{ECR}/train:2.1.0"), select=["SM501"]), "SM501")
+    assert finding.pointer == "/AlgorithmSpecification/TrainingImage"
+    assert finding.line == line_of(finding, '"TrainingImage":')
+    assert finding.severity == "warning"
+    assert "train:2.1.0 is referenced by a tag" in finding.message
+    assert "worse" not in finding.message
+
+
+@pytest.mark.parametrize(
+    ("image", "said"),
+    [
+        (f"{ECR}/train:latest", "train:latest uses the tag that follows every push"),
+        (f"{ECR}/train", "train has no tag, so it runs :latest"),
+        ("registry.internal:5000/team/train", "team/train has no tag"),  # a port is not a tag
+        ("team/train", "team/train has no tag"),  # Docker Hub: no registry host
+    ],
+)
+def test_latest_or_no_tag_says_it_is_worse(lint_doc: Lint, image: str, said: str) -> None:
+    [finding] = only(lint_doc(with_image(image), select=["SM501"]), "SM501")
+    assert said in finding.message
+    assert "worse than a version tag" in finding.message
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        f"{ECR}/train@{DIGEST}",
+        f"{ECR}/train:2.1.0@{DIGEST}",  # a tag next to the digest: the digest decides
+        "registry.internal:5000/team/train@" + DIGEST,
+        "...",  # placeholders, not image references (Step Functions docs, EventBridge sample)
+        "TrainingImage",
+    ],
+)
+def test_near_misses(lint_doc: Lint, image: str) -> None:
+    assert only(lint_doc(with_image(image), select=["SM501"]), "SM501") == []
+
+
+def test_silent_on_an_algorithm_resource(lint_doc: Lint) -> None:
+    job = clean_request()
+    job["AlgorithmSpecification"] = {
+        "AlgorithmName": "arn:aws:sagemaker:us-east-1:123456789012:algorithm/scikit-decision",
+        "TrainingInputMode": "File",
+    }
+    assert only(lint_doc(job, select=["SM501"]), "SM501") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        # AWS's own k-means image by its major-version tag: not exempt (the tag is mutable).
+        ("c7n-placebo-test_sagemaker_training_job_remove_tag-describe.json", "kmeans:1 is"),
+        # AWS's documented Step Functions sample uses xgboost:latest.
+        ("sfn-create-training-job-docs-sample-train-model.json", "xgboost:latest uses"),
+        # A Deep Learning Container by its full version tag.
+        ("cli-create-training-job-docs-debugger-aws-cli-test.json", "tensorflow-training:2.4.1"),
+    ],
+)
+def test_real_documents(lint_doc: Lint, name: str, said: str) -> None:
+    document = json.loads((REAL / name).read_text(encoding="utf-8"))
+    [finding] = only(lint_doc(document, select=["SM501"]), "SM501")
+    assert said in finding.message
+
+
+def test_silent_on_the_eventbridge_sample(lint_doc: Lint) -> None:
+    # AWS's sample event has the placeholder "TrainingImage" where the image goes.
+    document = json.loads((REAL / "eventbridge-docs-training-state-change.json").read_text())
+    assert only(lint_doc(document, select=["SM501"]), "SM501") == []

@@ -1,0 +1,78 @@
+"""The pre-commit hook, for real: a new git repository uses this one as its hook repository."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.jobs import clean_request
+
+ROOT = Path(__file__).resolve().parent.parent
+PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
+
+
+def git(*args: str, cwd: Path) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+@pytest.mark.skipif(
+    shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs a git checkout"
+)
+def test_hook_fails_on_a_bad_job_spec_and_passes_once_it_is_fixed(tmp_path: Path) -> None:
+    revision = git("rev-parse", "HEAD", cwd=ROOT)
+    repo = tmp_path / "project"
+    repo.mkdir()
+    git("init", "-q", cwd=repo)
+    git("config", "user.email", "dev@example.com", cwd=repo)
+    git("config", "user.name", "Dev", cwd=repo)
+    (repo / ".pre-commit-config.yaml").write_text(
+        "repos:\n"
+        f"  - repo: {ROOT}\n"
+        f"    rev: {revision}\n"
+        "    hooks:\n"
+        "      - id: sagelint\n"
+        "        files: ^training-jobs/\n"
+    )
+    jobs = repo / "training-jobs"
+    jobs.mkdir()
+    (jobs / "good.json").write_text(json.dumps(clean_request(), indent=2))
+    bad = clean_request()
+    bad["StoppingCondition"] = {"MaxRuntimeInSeconds": 3_000_000}
+    (jobs / "bad.json").write_text(json.dumps(bad, indent=2))
+    (repo / "package.json").write_text('{"name": "not a job"}')  # outside files: not linted
+    git("add", ".", cwd=repo)
+    git("commit", "-qm", "jobs", cwd=repo)
+
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [PRE_COMMIT, "run", "--all-files", "--color", "never"],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+
+    failed = run()
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "training-jobs/bad.json:" in failed.stdout
+    assert "SM301 [error]" in failed.stdout
+    assert "good.json" not in failed.stdout
+    assert "package.json" not in failed.stdout
+
+    bad["StoppingCondition"] = {"MaxRuntimeInSeconds": 86_400}
+    (jobs / "bad.json").write_text(json.dumps(bad, indent=2))
+    passed = run()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "sagelint" in passed.stdout and "Passed" in passed.stdout
