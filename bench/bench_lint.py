@@ -65,6 +65,14 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=Path(__file__).parent / "out" / "lint.json")
     args = parser.parse_args()
 
+    # Byte-compile the package as `pip install` does: with PYTHONDONTWRITEBYTECODE set (as on
+    # this machine), an editable install would otherwise recompile every module on every start.
+    import linter
+    import rules
+
+    for package in (linter, rules):
+        subprocess.run([PYTHON, "-m", "compileall", "-q", str(Path(package.__file__).parent)], check=True)
+
     results: dict[str, object] = {"python": sys.version.split()[0], "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="sagelint-bench-") as tmp:
         folder = Path(tmp, "jobs")

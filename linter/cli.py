@@ -290,6 +290,14 @@ def run_checks(
     help="Refuse a file (or a JSON Lines line) larger than this, e.g. 512KiB, 50MB.",
 )
 @click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Worker processes for runs of many files (256 or more). [default: one per CPU]",
+)
+@click.option(
     "--stdin-filename",
     default="<stdin>",
     metavar="NAME",
@@ -299,6 +307,7 @@ def lint(
     settings: ReportSettings,
     paths: tuple[str, ...],
     max_document_size: int,
+    jobs: int | None,
     stdin_filename: str,
 ) -> None:
     """Lint training job documents in PATHs: files, folders (searched for *.json, *.jsonl,
@@ -315,6 +324,7 @@ def lint(
         settings,
         lambda linter: linter.lint_paths(paths or (".",), stdin_name=stdin_filename),
         max_document_size=max_document_size,
+        jobs=jobs,
     )
 
 

@@ -8,7 +8,6 @@ pydantic, imported only when a configuration exists: an unknown key or a wrong t
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,12 +53,16 @@ def find_config(start: Path) -> Path | None:
 
 def _has_tool_table(path: Path) -> bool:
     try:
+        if b"sagelint" not in path.read_bytes():  # most pyproject.toml files: no TOML parse
+            return False
         return "sagelint" in _read_toml(path).get("tool", {})
-    except ConfigError:
+    except (ConfigError, OSError):
         return False
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
     try:
         with path.open("rb") as stream:
             return tomllib.load(stream)

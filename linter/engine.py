@@ -7,6 +7,7 @@ This is the library API: :class:`Linter` (or :func:`lint_paths`) for files and f
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -16,7 +17,15 @@ from typing import Any
 
 from linter.findings import Finding, Severity
 from linter.job import Job, Kind
-from linter.loaders import DEFAULT_MAX_DOCUMENT_SIZE, Document, LoadError, job_kind, load
+from linter.loaders import (
+    DEFAULT_MAX_DOCUMENT_SIZE,
+    STDIN,
+    Document,
+    LoadError,
+    job_kind,
+    load_source,
+    sources,
+)
 from linter.rule import Policy, Rule
 from rules import RULES, RULES_BY_CODE
 
@@ -55,6 +64,7 @@ class Options:
     per_file_ignores: Mapping[str, Sequence[str]] = field(default_factory=dict)
     root: Path = field(default_factory=Path.cwd)
     baseline: Counter[str] | None = None
+    jobs: int | None = None  # worker processes for many files; None: one per CPU
 
     def rules(self) -> list[Rule]:
         """The rules enabled by select/ignore (a code or a prefix, like ``SM1``) and policy."""
@@ -122,36 +132,94 @@ class Linter:
         self.on_document: Callable[[str, str | None], None] | None = None
 
     def lint_paths(self, paths: Iterable[str], **load_options: Any) -> Iterator[Finding]:
-        """Findings for every job in ``paths``, a document at a time, each document's in order."""
+        """Findings for every job in ``paths``, a document at a time, each document's in order.
+
+        From ``PARALLEL_FROM`` files on, the files are checked by a pool of worker processes
+        (``Options.jobs``, default one per CPU); the findings come out in the same order.
+        """
         options = self.options
         excluded = None
         if options.exclude:
             excluded = lambda path: _glob_matches(path, options.exclude, options.root)  # noqa: E731
-        for loaded in load(
-            paths, max_document_size=options.max_document_size, exclude=excluded, **load_options
+        for path, name, is_document, findings in self._check_inputs(
+            sources(paths, exclude=excluded), load_options
         ):
-            if loaded.path != self._last_path:
-                self._last_path = loaded.path
-                self.files_seen += 1
-            if isinstance(loaded, LoadError):
-                yield Finding(
-                    loaded.code,
-                    "error",
-                    loaded.message,
-                    loaded.path,
-                    loaded.line,
-                    loaded.column,
-                    "",
-                    None,
-                )
-            else:
-                yield from self.lint_document(loaded)
+            yield from self._report(path, name, is_document, findings)
 
     def lint_document(self, document: Document) -> list[Finding]:
-        job = document.job
+        """The findings of one job document (the library entry point of ``sagelint audit``)."""
+        return self._report(document.path, document.job.name, True, self._check(document))
+
+    def _report(
+        self, path: str, name: str | None, is_document: bool, findings: list[Finding]
+    ) -> list[Finding]:
+        """Count the document, tell ``on_document``, and leave out what the baseline knows."""
+        if path != self._last_path:
+            self._last_path = path
+            self.files_seen += 1
+        if not is_document:
+            return findings
         self.jobs_checked += 1
         if self.on_document is not None:
-            self.on_document(document.path, job.name)
+            self.on_document(path, name)
+        if self._baseline is None:
+            return findings
+        kept = []
+        for finding in findings:
+            fingerprint = finding.fingerprint()
+            if finding.rule not in INPUT_ERRORS and self._baseline[fingerprint] > 0:
+                self._baseline[fingerprint] -= 1
+                self.suppressed["baseline"] += 1
+            else:
+                kept.append(finding)
+        return kept
+
+    def _check_inputs(
+        self, inputs: Iterable[str | LoadError], load_options: dict[str, Any]
+    ) -> Iterator[Checked]:
+        workers = self.options.jobs or os.cpu_count() or 1
+        if workers > 1:
+            listed = list(inputs)
+            if len(listed) >= PARALLEL_FROM and STDIN not in listed:
+                yield from self._check_in_parallel(listed, workers, load_options)
+                return
+            inputs = listed
+        for source in inputs:
+            yield from self._check_source(source, load_options)
+
+    def _check_in_parallel(
+        self, listed: list[str | LoadError], workers: int, load_options: dict[str, Any]
+    ) -> Iterator[Checked]:
+        import multiprocessing
+
+        chunks = [listed[i : i + CHUNK] for i in range(0, len(listed), CHUNK)]
+        # fork: the workers start with everything imported and this linter built, nothing pickled
+        context = multiprocessing.get_context("fork")
+        with context.Pool(
+            min(workers, len(chunks)), initializer=_start_worker, initargs=(self, load_options)
+        ) as pool:
+            for checked, suppressed in pool.imap(_check_chunk, chunks):
+                self.suppressed.update(suppressed)
+                yield from checked
+
+    def _check_source(
+        self, source: str | LoadError, load_options: dict[str, Any]
+    ) -> Iterator[Checked]:
+        if isinstance(source, LoadError):
+            yield source.path, None, False, [_input_error(source)]
+            return
+        loaded_items = load_source(
+            source, max_document_size=self.options.max_document_size, **load_options
+        )
+        for loaded in loaded_items:
+            if isinstance(loaded, LoadError):
+                yield loaded.path, None, False, [_input_error(loaded)]
+            else:
+                yield loaded.path, loaded.job.name, True, self._check(loaded)
+
+    def _check(self, document: Document) -> list[Finding]:
+        """Validate and run the rules on one document: its findings, less suppressed ones."""
+        job = document.job
         found: list[tuple[str, str, str]] = []  # (code, pointer, message)
         try:
             if self._schema_codes:
@@ -205,14 +273,36 @@ class Linter:
             finding = Finding(
                 code, self._severity[code], message, document.path, line, column, pointer, name
             )
-            if self._baseline is not None and code not in INPUT_ERRORS:
-                fingerprint = finding.fingerprint()
-                if self._baseline[fingerprint] > 0:
-                    self._baseline[fingerprint] -= 1
-                    self.suppressed["baseline"] += 1
-                    continue
             kept.append(finding)
         return kept
+
+
+# What checking one input gives, for each document (or input error) in it, in order:
+# (path, job name, whether it is a document, its findings before the baseline).
+Checked = tuple[str, str | None, bool, list[Finding]]
+PARALLEL_FROM = 256  # files; fewer are checked faster than a pool of processes starts
+CHUNK = 64  # files a worker checks at a time
+
+_WORKER: tuple[Linter, dict[str, Any]] | None = None
+
+
+def _start_worker(linter: Linter, load_options: dict[str, Any]) -> None:
+    global _WORKER  # noqa: PLW0603  # the one linter of a worker process
+    _WORKER = linter, load_options
+
+
+def _check_chunk(chunk: list[str | LoadError]) -> tuple[list[Checked], Counter[str]]:
+    assert _WORKER is not None
+    linter, load_options = _WORKER
+    linter.suppressed = Counter()
+    checked = [item for source in chunk for item in linter._check_source(source, load_options)]
+    return checked, linter.suppressed
+
+
+def _input_error(error: LoadError) -> Finding:
+    return Finding(
+        error.code, "error", error.message, error.path, error.line, error.column, "", None
+    )
 
 
 def lint_paths(paths: Iterable[str], options: Options | None = None) -> Iterator[Finding]:

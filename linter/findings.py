@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -37,6 +36,8 @@ class Finding:
 
         Line numbers are left out, so reformatting a file or reordering its keys keeps it.
         """
+        import hashlib
+
         key = "\x00".join((self.rule, self.job or self.path, self.pointer))
         return hashlib.sha256(key.encode()).hexdigest()[:32]
 

@@ -40,7 +40,8 @@ class Job:
     def get(self, *path: Key) -> Any:
         value: Any = self.data
         for key in path:
-            if isinstance(key, str) and isinstance(value, Mapping):
+            # dict, not Mapping: an ABC check costs more than the rest of the lookup
+            if isinstance(key, str) and isinstance(value, dict):
                 value = value.get(key)
             elif (
                 isinstance(key, int) and isinstance(value, list) and -len(value) <= key < len(value)
@@ -68,7 +69,7 @@ class Job:
 
     def mapping(self, *path: Key) -> Mapping[str, Any]:
         value = self.get(*path)
-        return value if isinstance(value, Mapping) else {}
+        return value if isinstance(value, dict) else {}
 
     def has(self, *path: Key) -> bool:
         return self.get(*path) is not None

@@ -96,6 +96,47 @@ class _Unusable(Exception):
         self.position = position
 
 
+def sources(
+    paths: Iterable[str], *, exclude: Callable[[str], bool] | None = None
+) -> Iterator[str | LoadError]:
+    """The inputs ``paths`` name, in order: files (folders searched recursively for job
+    files), ``-`` for standard input, or a LoadError for a folder without job files.
+
+    ``exclude`` says which files to skip, whether found in a folder or named.
+    """
+    for given in paths:
+        if given == STDIN:
+            yield given
+            continue
+        path = Path(given)
+        if path.is_dir():
+            found = False
+            for file in _job_files(path):
+                found = True
+                if exclude is None or not exclude(str(file)):
+                    yield str(file)
+            if not found:
+                suffixes = ", ".join(f"*{s}" for s in FORMATS_BY_SUFFIX)
+                yield LoadError(given, "SM001", f"no job files ({suffixes}) in this folder")
+        elif exclude is None or not exclude(given):
+            yield given
+
+
+def load_source(
+    source: str,
+    *,
+    max_document_size: int = DEFAULT_MAX_DOCUMENT_SIZE,
+    stdin_name: str = "<stdin>",
+    stdin: Callable[[], bytes] | None = None,
+) -> Iterator[Loaded]:
+    """Every job in one input: a file, or ``-`` for standard input."""
+    if source == STDIN:
+        read = stdin or _read_stdin
+        yield from _load_bytes(stdin_name, _sniff_stdin(stdin_name), read, max_document_size)
+    else:
+        yield from load_file(Path(source), max_document_size=max_document_size)
+
+
 def load(
     paths: Iterable[str],
     *,
@@ -104,27 +145,14 @@ def load(
     stdin: Callable[[], bytes] | None = None,
     exclude: Callable[[str], bool] | None = None,
 ) -> Iterator[Loaded]:
-    """Every job in ``paths`` (files, folders searched recursively, ``-`` for standard input).
-
-    ``exclude`` says which files to skip, whether found in a folder or named.
-    """
-    for given in paths:
-        if given == STDIN:
-            read = stdin or _read_stdin
-            yield from _load_bytes(stdin_name, _sniff_stdin(stdin_name), read, max_document_size)
-            continue
-        path = Path(given)
-        if path.is_dir():
-            found = False
-            for file in _job_files(path):
-                found = True
-                if exclude is None or not exclude(str(file)):
-                    yield from load_file(file, max_document_size=max_document_size)
-            if not found:
-                suffixes = ", ".join(f"*{s}" for s in FORMATS_BY_SUFFIX)
-                yield LoadError(given, "SM001", f"no job files ({suffixes}) in this folder")
-        elif exclude is None or not exclude(given):
-            yield from load_file(path, max_document_size=max_document_size)
+    """Every job in ``paths`` (files, folders searched recursively, ``-`` for standard input)."""
+    for source in sources(paths, exclude=exclude):
+        if isinstance(source, LoadError):
+            yield source
+        else:
+            yield from load_source(
+                source, max_document_size=max_document_size, stdin_name=stdin_name, stdin=stdin
+            )
 
 
 def load_file(
@@ -290,8 +318,9 @@ def _load_json_array(name: str, text: str, start: int, lines: LineIndex) -> Iter
         yield LoadError(
             name, "SM003", "an empty array: no training job in it", *lines.position(start)
         )
+    whole = JsonLocator(text, start, lines)
     for value, offset in elements:
-        yield from _jobs(name, value, JsonLocator(text, offset, lines), in_array=True)
+        yield from _jobs(name, value, whole.at(offset), in_array=True)
 
 
 def _load_lines(name: str, lines: Iterable[bytes], limit: int) -> Iterator[Loaded]:

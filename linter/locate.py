@@ -32,101 +32,119 @@ def pointer_tokens(pointer: str) -> list[str]:
 
 
 class LineIndex:
-    """Maps character offsets of one text to (line, column), both 1-based."""
+    """Maps character offsets of one text to (line, column), both 1-based; built on first use."""
 
     def __init__(self, text: str, first_line: int = 1) -> None:
-        self._starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        self._text = text
+        self._starts: list[int] | None = None
         self._first_line = first_line
 
     def position(self, offset: int) -> Position:
+        if self._starts is None:
+            self._starts = [0, *(m.end() for m in re.finditer("\n", self._text))]
         row = bisect_right(self._starts, offset) - 1
         return self._first_line + row, offset - self._starts[row] + 1
 
 
-def _skip(text: str, at: int) -> int:
-    match = _WHITESPACE.match(text, at)
-    return match.end() if match else at
+class _Scanner:
+    """Finds members and elements of the containers of one JSON text.
 
+    Each container is scanned once, the first time a pointer goes through it, and its members'
+    offsets are kept: a document's findings mostly share their first steps.
+    """
 
-def _member(text: str, at: int, name: str) -> tuple[int, int] | None:
-    """(key offset, value offset) of the last member called ``name`` of the object at ``at``."""
-    found = None
-    i = _skip(text, at + 1)
-    if text.startswith("}", i):
-        return None
-    while text.startswith('"', i):
-        key_at = i
-        key, i = scanstring(text, i + 1)
-        i = _skip(text, _skip(text, i) + 1)
-        if key == name:
-            found = key_at, i
-        _, i = _DECODER.raw_decode(text, i)
-        i = _skip(text, i)
-        if not text.startswith(",", i):
-            break
-        i = _skip(text, i + 1)
-    return found
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._objects: dict[int, dict[str, tuple[int, int]]] = {}
+        self._arrays: dict[int, list[int]] = {}
 
+    def _skip(self, at: int) -> int:
+        return _WHITESPACE.match(self.text, at).end()  # type: ignore[union-attr]
 
-def _element(text: str, at: int, token: str) -> int | None:
-    if not token.isdigit():
-        return None
-    wanted = int(token)
-    i = _skip(text, at + 1)
-    for index in range(wanted + 1):
-        if text.startswith("]", i):
-            return None
-        if index == wanted:
-            return i
-        _, i = _DECODER.raw_decode(text, i)
-        i = _skip(text, i)
-        if not text.startswith(",", i):
-            return None
-        i = _skip(text, i + 1)
-    return None
-
-
-def json_offset(text: str, start: int, tokens: Sequence[str]) -> int:
-    """Offset in ``text`` of the value at ``tokens`` below the JSON value starting at ``start``."""
-    located = value_at = start
-    try:
-        for token in tokens:
-            opener = text[value_at : value_at + 1]
-            if opener == "{":
-                member = _member(text, value_at, token)
-                if member is None:
-                    break
-                located, value_at = member
-            elif opener == "[":
-                element = _element(text, value_at, token)
-                if element is None:
-                    break
-                located = value_at = element
-            else:
+    def members(self, at: int) -> dict[str, tuple[int, int]]:
+        """key -> (key offset, value offset) of the object at ``at`` (the last of a duplicate)."""
+        found = self._objects.get(at)
+        if found is not None:
+            return found
+        text, found = self.text, {}
+        i = self._skip(at + 1)
+        while text.startswith('"', i):
+            key_at = i
+            key, i = scanstring(text, i + 1)
+            i = self._skip(self._skip(i) + 1)
+            found[key] = key_at, i
+            _, i = _DECODER.raw_decode(text, i)
+            i = self._skip(i)
+            if not text.startswith(",", i):
                 break
-    except (ValueError, IndexError, RecursionError):
-        pass
-    return located
+            i = self._skip(i + 1)
+        self._objects[at] = found
+        return found
+
+    def elements(self, at: int) -> list[int]:
+        """Offsets of the elements of the array at ``at``."""
+        found = self._arrays.get(at)
+        if found is not None:
+            return found
+        text, found = self.text, []
+        i = self._skip(at + 1)
+        while not text.startswith("]", i) and i < len(text):
+            found.append(i)
+            _, i = _DECODER.raw_decode(text, i)
+            i = self._skip(i)
+            if not text.startswith(",", i):
+                break
+            i = self._skip(i + 1)
+        self._arrays[at] = found
+        return found
+
+    def offset(self, start: int, tokens: Sequence[str]) -> int:
+        """Offset of the value at ``tokens`` below the JSON value starting at ``start``."""
+        text = self.text
+        located = value_at = start
+        try:
+            for token in tokens:
+                opener = text[value_at : value_at + 1]
+                if opener == "{":
+                    member = self.members(value_at).get(token)
+                    if member is None:
+                        break
+                    located, value_at = member
+                elif opener == "[" and token.isdigit():
+                    elements = self.elements(value_at)
+                    if int(token) >= len(elements):
+                        break
+                    located = value_at = elements[int(token)]
+                else:
+                    break
+        except (ValueError, IndexError, RecursionError):
+            pass
+        return located
 
 
 class JsonLocator:
     """Locates pointers inside one JSON value of a text (a whole file, an array element, a line)."""
 
-    def __init__(self, text: str, start: int, lines: LineIndex) -> None:
-        self._text = text
+    def __init__(self, text: str | _Scanner, start: int, lines: LineIndex) -> None:
+        self._scanner = text if isinstance(text, _Scanner) else _Scanner(text)
         self._start = start
         self._lines = lines
 
     def __call__(self, pointer: str) -> Position:
-        return self._lines.position(json_offset(self._text, self._start, pointer_tokens(pointer)))
+        return self._lines.position(self._scanner.offset(self._start, pointer_tokens(pointer)))
+
+    def at(self, offset: int) -> JsonLocator:
+        """A locator for the value at ``offset`` of the same text, sharing what was scanned."""
+        return JsonLocator(self._scanner, offset, self._lines)
 
     def below(self, pointer: str) -> JsonLocator:
         """A locator for the value at ``pointer`` (e.g. the ``detail`` of an event)."""
-        start = json_offset(self._text, self._start, pointer_tokens(pointer))
-        if self._text.startswith('"', start):  # located at a key: move on to its value
-            _, after_key = scanstring(self._text, start + 1)
-            start = _skip(self._text, _skip(self._text, after_key) + 1)
-        return JsonLocator(self._text, start, self._lines)
+        scanner = self._scanner
+        start = scanner.offset(self._start, pointer_tokens(pointer))
+        if scanner.text.startswith('"', start):  # located at a key: move on to its value
+            _, after_key = scanstring(scanner.text, start + 1)
+            start = scanner._skip(scanner._skip(after_key) + 1)
+        return JsonLocator(scanner, start, self._lines)
 
 
 class YamlLocator:

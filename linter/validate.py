@@ -15,10 +15,17 @@ Semantics, beyond plain JSON Schema draft 2020-12:
   member SM011 (a warning), anything else SM010.
 - Pointers: an issue is reported at the RFC 6901 pointer of the value it is about; a missing
   required member at the enclosing object, an unknown member (and a bad map key) at that member.
-- ``bool`` is not a number; ``1.0`` is an integer (as in JSON Schema); a ``datetime`` object (a
-  boto3 response held in memory) is a valid timestamp.
+- ``bool`` is not a number; ``1.0`` is an integer (as in JSON Schema); NaN breaks any minimum or
+  maximum (jsonschema lets it through; it is not JSON anyway); a ``datetime`` object (a boto3
+  response held in memory) is a valid timestamp.
+- At most one issue per value (its type, else its enum, length, range or pattern).
 - Strings under ``/HyperParameters`` and ``/Environment`` never appear in messages. Elsewhere a
   string value appears only in enum messages, cut to 60 characters.
+- Patterns are applied as jsonschema applies them, with ``re.search``; the generator anchors
+  them as ``^(?:...)$(?!\\n)`` (a whole-value match). A pattern Python cannot compile is skipped,
+  never raised; the pattern of a string of the wrong length is not tried.
+- Validation only descends where the schema does (no shape is recursive), so data nested deeper
+  than the schema never costs a recursion.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from linter.job import Job
 def channels(job: Job) -> Iterator[tuple[int, Mapping[str, Any]]]:
     """(index, channel) of each input channel of ``InputDataConfig``."""
     for index, channel in enumerate(job.array("InputDataConfig")):
-        if isinstance(channel, Mapping):
+        if isinstance(channel, dict):
             yield index, channel
 
 
@@ -32,7 +32,7 @@ def instance_count(job: Job) -> int | None:
     """How many instances the job runs on: ``ResourceConfig.InstanceCount``, or the sum over
     ``ResourceConfig.InstanceGroups`` for a heterogeneous cluster (where ``InstanceCount`` may be
     absent or 0). None when the document does not say."""
-    groups = [g for g in job.array("ResourceConfig", "InstanceGroups") if isinstance(g, Mapping)]
+    groups = [g for g in job.array("ResourceConfig", "InstanceGroups") if isinstance(g, dict)]
     counts = [g.get("InstanceCount") for g in groups]
     if groups and all(isinstance(c, int) and not isinstance(c, bool) for c in counts):
         return sum(counts)  # type: ignore[arg-type]

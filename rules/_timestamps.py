@@ -28,10 +28,10 @@ never compares with an aware one (see :func:`comparable`).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MILLISECONDS_FROM = 10**11
@@ -90,10 +90,14 @@ def _from_epoch(value: float) -> datetime | None:
     return EPOCH + timedelta(seconds=value)
 
 
+@functools.lru_cache(maxsize=4096)
 def _from_text(text: str) -> datetime | None:
+    """(Cached: a document repeats its times, in its transitions and its own fields.)"""
     if _EPOCH_TEXT.fullmatch(text):
         return _from_epoch(float(text) if "." in text else int(text))
     if _HTTP_DATE.fullmatch(text):
+        from email.utils import parsedate_to_datetime
+
         return parsedate_to_datetime(text)
     match = _ISO.fullmatch(text)
     if match is None:

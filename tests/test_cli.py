@@ -206,3 +206,28 @@ def test_explain_prints_the_rule_documentation() -> None:
     missing = cli("explain", "SM999")
     assert missing.exit_code == 2
     assert "no rule 'SM999'" in missing.stderr
+
+
+def test_many_files_are_checked_in_parallel_with_the_same_report(tmp_path: Path) -> None:
+    """From 256 files on a pool of processes checks them: same findings, order and counts."""
+    for n in range(300):
+        job = clean_request()
+        job["TrainingJobName"] = f"job-{n:03d}"
+        if n % 3 == 0:
+            job["StoppingCondition"] = {"MaxRuntimeInSeconds": 3_000_000}
+        if n % 5 == 0:
+            job["Tags"].append({"Key": "sagelint:ignore", "Value": "SM301"})
+        if n % 7 == 0:
+            (tmp_path / f"job-{n:03d}.json").write_text("{broken")
+            continue
+        write(tmp_path / f"job-{n:03d}.json", job)
+    write(tmp_path / "baseline-source.json", failing_request())
+    serial = cli("lint", "--jobs", "1", "--format", "json", str(tmp_path))
+    parallel = cli("lint", "--jobs", "2", "--format", "json", str(tmp_path))
+    assert serial.exit_code == parallel.exit_code == 2
+    assert parallel.stdout == serial.stdout
+    summary = json.loads(parallel.stdout)["summary"]
+    assert summary["files"] == 301
+    assert summary["suppressed"] == {"tag": 17}  # SM301 on multiples of 15, not of 7, < 300
+    junit_serial = cli("lint", "--jobs", "1", "--format", "junit", str(tmp_path)).stdout
+    assert cli("lint", "--jobs", "2", "--format", "junit", str(tmp_path)).stdout == junit_serial
