@@ -71,7 +71,9 @@ def main() -> None:
     import rules
 
     for package in (linter, rules):
-        subprocess.run([PYTHON, "-m", "compileall", "-q", str(Path(package.__file__).parent)], check=True)
+        subprocess.run(
+            [PYTHON, "-m", "compileall", "-q", str(Path(package.__file__).parent)], check=True
+        )
 
     results: dict[str, object] = {"python": sys.version.split()[0], "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="sagelint-bench-") as tmp:

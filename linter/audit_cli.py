@@ -174,8 +174,8 @@ def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
     default=16,
     show_default=True,
     metavar="N",
-    help="Jobs described at once (threads). Throttling is handled by botocore's adaptive "
-    "retry mode (AWS_MAX_ATTEMPTS, default 8 attempts).",
+    help="Jobs described at once (threads). Throttling is retried in botocore's adaptive "
+    "retry mode (AWS_RETRY_MODE to choose another), up to 8 attempts (AWS_MAX_ATTEMPTS).",
 )
 @click.option(
     "--timeout",

@@ -100,15 +100,16 @@ def base_session(profile: str | None = None) -> boto3.Session:
 
 
 def client_config(session: boto3.Session, connection: Connection, service: str) -> Config:
-    """Adaptive retries (botocore's client-side rate limiting on throttling), timeouts, a
-    connection pool as large as the thread pool, and path-style S3 on a custom endpoint."""
+    """Retries in botocore's adaptive mode (client-side rate limiting on throttling) unless
+    AWS_RETRY_MODE or the profile's retry_mode asks for another, at most 8 attempts unless
+    AWS_MAX_ATTEMPTS or the profile's max_attempts says otherwise; timeouts; a connection pool
+    as large as the thread pool; path-style S3 addressing on a custom endpoint."""
     from botocore.config import Config
 
-    retries: dict[str, Any] = {"mode": "adaptive"}
-    configured = os.environ.get("AWS_MAX_ATTEMPTS") or session._session.get_config_variable(
-        "max_attempts"
-    )
-    if not configured:
+    profile = session._session.get_scoped_config()
+    mode = os.environ.get("AWS_RETRY_MODE") or profile.get("retry_mode")
+    retries: dict[str, Any] = {"mode": mode if mode in ("standard", "legacy") else "adaptive"}
+    if not (os.environ.get("AWS_MAX_ATTEMPTS") or profile.get("max_attempts")):
         retries["total_max_attempts"] = DEFAULT_MAX_ATTEMPTS
     return Config(
         retries=retries,  # type: ignore[arg-type]

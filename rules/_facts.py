@@ -37,4 +37,3 @@ def instance_count(job: Job) -> int | None:
     if groups and all(isinstance(c, int) and not isinstance(c, bool) for c in counts):
         return sum(counts)  # type: ignore[arg-type]
     return job.integer("ResourceConfig", "InstanceCount")
-
