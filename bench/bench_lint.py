@@ -72,7 +72,7 @@ def main() -> None:
 
     for package in (linter, rules):
         subprocess.run(
-            [PYTHON, "-m", "compileall", "-q", str(Path(package.__file__).parent)], check=True
+            [PYTHON, "-m", "compileall", "-q", str(Path(str(package.__file__)).parent)], check=True
         )
 
     results: dict[str, object] = {"python": sys.version.split()[0], "cpus": os.cpu_count()}
