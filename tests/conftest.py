@@ -38,6 +38,19 @@ def lint_doc(tmp_path: Path) -> Callable[..., list[Finding]]:
     return run
 
 
+def position_of(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
+    """1-based (line, column) of the nth occurrence of ``needle`` in ``text``."""
+    at = -1
+    for _ in range(nth + 1):
+        at = text.index(needle, at + 1)
+    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def line_of(finding: Finding, needle: str, nth: int = 0) -> int:
+    """1-based line of the nth occurrence of ``needle`` in the file the finding is in."""
+    return position_of(Path(finding.path).read_text(encoding="utf-8"), needle, nth)[0]
+
+
 def codes(findings: list[Finding]) -> list[str]:
     return [f.rule for f in findings]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from linter.findings import Finding
-from tests.conftest import REAL, cli, codes, lint_paths, only
+from tests.conftest import REAL, cli, codes, lint_paths, only, position_of
 from tests.jobs import clean_describe, clean_request
 
 SCRIPT = Path(sys.executable).with_name("sagelint")
@@ -22,15 +22,6 @@ RUNTIME = "/StoppingCondition/MaxRuntimeInSeconds"
 def over_runtime(job: dict[str, object], seconds: int = 3_000_000) -> dict[str, object]:
     job["StoppingCondition"] = {"MaxRuntimeInSeconds": seconds}
     return job
-
-
-def position_of(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
-    """1-based (line, column) of the nth occurrence of ``needle`` in ``text``."""
-    at = -1
-    for _ in range(nth + 1):
-        at = text.index(needle, at + 1)
-    line = text.count("\n", 0, at) + 1
-    return line, at - (text.rfind("\n", 0, at) + 1) + 1
 
 
 def sm301(findings: list[Finding]) -> list[tuple[int, int, str | None]]:

@@ -10,21 +10,12 @@ from typing import Any
 import pytest
 
 from linter.findings import Finding
-from tests.conftest import REAL, lint_paths, only
+from tests.conftest import REAL, line_of, lint_paths, only
 from tests.jobs import clean_describe, clean_request
 
 Lint = Callable[..., list[Finding]]
 MINE = ["SM303", "SM304", "SM305", "SM306", "SM307", "SM308"]
 BIOIMAGE = REAL / "bioimage-search-describe-spot-fsx-vpc-completed.json"  # spot, no checkpoint
-
-
-def line_of(finding: Finding, needle: str, nth: int = 0) -> int:
-    """1-based line of the nth occurrence of ``needle`` in the file the finding is in."""
-    text = Path(finding.path).read_text(encoding="utf-8")
-    at = -1
-    for _ in range(nth + 1):
-        at = text.index(needle, at + 1)
-    return text.count("\n", 0, at) + 1
 
 
 def spot(job: dict[str, Any], wait: int | None = 172_800) -> dict[str, Any]:

@@ -13,17 +13,11 @@ import pytest
 from linter.cli import FORMAT_CHOICES
 from linter.findings import Finding
 from rules._instance_storage import LOCAL_STORAGE, family, has_local_storage
-from tests.conftest import REAL, cli, only
+from tests.conftest import REAL, cli, line_of, only
 from tests.jobs import clean_describe, clean_request
 
 Lint = Callable[..., list[Finding]]
 MY_RULES = ("SM102", "SM103", "SM104", "SM105", "SM106", "SM107", "SM108")
-
-
-def line_of(finding: Finding, needle: str, occurrence: int = 1) -> int:
-    """The line of the ``occurrence``-th line of the linted file that contains ``needle``."""
-    lines = Path(finding.path).read_text(encoding="utf-8").splitlines()
-    return [n for n, line in enumerate(lines, 1) if needle in line][occurrence - 1]
 
 
 def real(name: str) -> dict[str, Any]:

@@ -11,20 +11,11 @@ import pytest
 
 from linter.findings import Finding
 from rules._timestamps import parse_timestamp
-from tests.conftest import REAL, lint_paths, real_documents
+from tests.conftest import REAL, line_of, lint_paths, real_documents
 from tests.jobs import clean_describe, clean_request
 
 Lint = Callable[..., list[Finding]]
 MINE = ["SM402", "SM403", "SM404"]
-
-
-def line_of(finding: Finding, needle: str, nth: int = 0) -> int:
-    """1-based line of the nth occurrence of ``needle`` in the file the finding is in."""
-    text = Path(finding.path).read_text(encoding="utf-8")
-    at = -1
-    for _ in range(nth + 1):
-        at = text.index(needle, at + 1)
-    return text.count("\n", 0, at) + 1
 
 
 @pytest.mark.parametrize("make", [clean_request, clean_describe])

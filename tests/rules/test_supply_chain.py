@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from linter.findings import Finding
-from tests.conftest import REAL, only
+from tests.conftest import REAL, line_of, only
 from tests.jobs import IMAGE, clean_describe, clean_request
 
 Lint = Callable[..., list[Finding]]
@@ -22,11 +21,6 @@ def with_image(image: str) -> dict[str, Any]:
     job = clean_request()
     job["AlgorithmSpecification"]["TrainingImage"] = image
     return job
-
-
-def line_of(finding: Finding, needle: str) -> int:
-    lines = Path(finding.path).read_text(encoding="utf-8").splitlines()
-    return next(n for n, line in enumerate(lines, 1) if needle in line)
 
 
 @pytest.mark.parametrize(
