@@ -662,8 +662,7 @@ def audit(
             if isinstance(item, Finding):
                 found = [item]
             elif isinstance(item, CachedJob):
-                linter.jobs_checked += 1
-                linter.suppressed.update(item.suppressed)
+                _count_cached(linter, item)
                 found = item.findings
             else:
                 before = Counter(linter.suppressed)
@@ -679,6 +678,16 @@ def audit(
     finally:
         if cache is not None:
             cache.close()
+
+
+def _count_cached(linter: Linter, job: CachedJob) -> None:
+    """Count a job whose findings come from the cache as :meth:`Linter.lint_document` counts
+    a job it checks (its ARN is its "file")."""
+    linter.jobs_checked += 1
+    linter.files_seen += 1
+    linter.suppressed.update(job.suppressed)
+    if linter.on_document is not None:
+        linter.on_document(job.arn, job.name)
 
 
 class _Saver:
@@ -721,34 +730,41 @@ class _Saver:
 
 
 class _S3Linter(Linter):
-    """A linter that lists the S3 data of each job's channels before checking it."""
+    """A linter that lists the S3 data of each job's channels before checking it.
+
+    It extends :meth:`Linter._check`, the one step every document goes through, whether the
+    files are checked here or by the engine's worker processes (which then list S3 in parallel:
+    clients are made per process)."""
 
     def __init__(
-        self,
-        linter: Linter,
-        lister: S3Lister,
-        clients: Clients,
-        session: boto3.Session,
-        codes: frozenset[str],
+        self, linter: Linter, max_objects: int, session: boto3.Session, codes: frozenset[str]
     ) -> None:
         super().__init__(linter.options)
-        self._lister = lister
-        self._clients = clients
+        self.on_document = linter.on_document
+        self._max_objects = max_objects
         self._session = session
         self._codes = codes
+        self._per_process: tuple[int, S3Lister, Clients] | None = None
 
-    def lint_document(self, document: Document) -> list[Finding]:
+    def _tools(self) -> tuple[S3Lister, Clients]:
+        if self._per_process is None or self._per_process[0] != os.getpid():
+            endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+            clients = Clients(Connection(endpoint_url=endpoint))
+            self._per_process = (os.getpid(), S3Lister(self._max_objects), clients)
+        return self._per_process[1], self._per_process[2]
+
+    def _check(self, document: Document) -> list[Finding]:
         job = document.job
         requests = listing_requests(job, self._codes)
         if not requests:
-            return super().lint_document(document)
+            return super()._check(document)
+        lister, clients = self._tools()
         region = _region_of(job) or self._session.region_name or "us-east-1"
         found: dict[str, S3Listing] = {}
         failures: list[tuple[ListingRequest, str]] = []
-        client = self._clients.s3(self._session, region)
         for request in requests:
             try:
-                listing = self._lister.listing(client, "lint", request)
+                listing = lister.listing(clients.s3(self._session, region), "lint", request)
             except S3Failure as failure:
                 failures.append((request, failure.text))
                 continue
@@ -760,15 +776,15 @@ class _S3Linter(Linter):
             if listing is not None:
                 found[request.uri] = listing
         enriched = Document(document.path, dataclasses.replace(job, s3=found), document.locate)
-        findings = super().lint_document(enriched)
+        findings = super()._check(enriched)
         if failures:
             pointer = failures[0][0].pointer
             line, column = document.locate(pointer)
             message = s3_failure_message(failures, self._codes)
-            findings.insert(
-                0,
-                Finding("SM004", "error", message, document.path, line, column, pointer, job.name),
+            note = Finding(
+                "SM004", "error", message, document.path, line, column, pointer, job.name
             )
+            findings.insert(0, note)
         return findings
 
 
@@ -793,15 +809,7 @@ def lint_with_s3(
     if not codes:
         yield from linter.lint_paths(paths, **load_options)
         return
-    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
-    connection = Connection(endpoint_url=endpoint)
-    s3_linter = _S3Linter(
-        linter,
-        S3Lister(s3_max_objects),
-        Clients(connection),
-        session or base_session(),
-        codes,
-    )
+    s3_linter = _S3Linter(linter, s3_max_objects, session or base_session(), codes)
     try:
         yield from s3_linter.lint_paths(paths, **load_options)
     finally:
