@@ -131,7 +131,15 @@ def load_source(
 ) -> Iterator[Loaded]:
     """Every job in one input: a file, or ``-`` for standard input."""
     if source == STDIN:
-        read = stdin or _read_stdin
+        if stdin is not None:
+            read = stdin
+        else:
+
+            def read() -> bytes:
+                import sys
+
+                return _read_limited(sys.stdin.buffer.read, max_document_size)
+
         yield from _load_bytes(stdin_name, _sniff_stdin(stdin_name), read, max_document_size)
     else:
         yield from load_file(Path(source), max_document_size=max_document_size)
@@ -195,12 +203,6 @@ def _job_files(folder: Path) -> Iterator[Path]:
 
 def _reason(error: OSError) -> str:
     return (error.strerror or str(error)).lower()
-
-
-def _read_stdin() -> bytes:
-    import sys
-
-    return sys.stdin.buffer.read()
 
 
 def _sniff_stdin(name: str) -> Format | None:

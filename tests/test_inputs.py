@@ -371,3 +371,10 @@ def test_large_json_lines_file_is_linted_in_bounded_memory(tmp_path: Path) -> No
 
     small, large = peak_rss_kib(100), peak_rss_kib(10_000)
     assert large - small < 8 * 1024, (small, large)  # the 40 MB file adds well under 8 MiB
+
+
+def test_standard_input_over_the_size_limit_is_refused() -> None:
+    big = json.dumps({"TrainingJobName": "x" * 5000})
+    result = cli("lint", "--max-document-size", "1KiB", "-", input=big)
+    assert result.exit_code == 2
+    assert "<stdin>:1:1: SM001 [error] larger than the 1 KiB limit" in result.stdout
