@@ -66,7 +66,6 @@ from rules.s3_data import S3_CODES, ListingRequest, S3Listing, listing_requests
 if TYPE_CHECKING:
     import boto3
 
-STATUSES = ("InProgress", "Completed", "Failed", "Stopping", "Stopped", "Deleting")
 _SINCE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$", re.IGNORECASE)
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _JOB_GONE = re.compile(r"could not find|not found|does not exist", re.IGNORECASE)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from linter.cli import ReportSettings, report_options, run_checks
+from linter.cli import ReportSettings, main, report_options, run_checks
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 # Kept here so that --help needs no import of linter.audit (= linter.aws: constants only).
 STATUSES = ("InProgress", "Completed", "Failed", "Stopping", "Stopped", "Deleting")
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+_REGION = re.compile(r"^[a-z]{2,4}(-[a-z]+)+-\d+$")
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 
 
@@ -135,7 +135,8 @@ def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
     type=click.Path(file_okay=False, path_type=Path),
     metavar="DIR",
     help="Write each described job to DIR/ACCOUNT/REGION/JOB.json, so that `sagelint lint "
-    "DIR` reproduces the findings offline (with tags; S3-aware rules need `lint --s3`).",
+    "DIR` reproduces the findings offline (tags included; the S3-aware rules need `lint "
+    "--s3`). Jobs that --cache knows unchanged are not described, so not written.",
 )
 @click.option(
     "--cache",
@@ -179,7 +180,7 @@ def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=1),
+    type=click.FloatRange(min=0.1),
     default=30.0,
     show_default=True,
     metavar="SECONDS",
@@ -220,12 +221,10 @@ def audit(
           --role-arn arn:aws:iam::444455556666:role/SagelintAudit --external-id ID
       sagelint audit --region us-east-1 --cache ~/.sagelint-audit.db --save jobs/
 
-    \b
     Permissions (read-only): sagemaker:ListTrainingJobs, sagemaker:DescribeTrainingJob,
     sagemaker:ListTags, s3:ListBucket and s3:GetObject on the training data (--no-s3
     needs neither), ec2:DescribeRegions for --all-regions, sts:AssumeRole for --role-arn.
 
-    \b
     An AWS error (AccessDenied, a region not enabled, a timeout, throttling beyond the
     retries) is reported once for what it concerns, as SM004 on the account, region or
     job, and the audit goes on with the rest. Ctrl-C stops and reports what was found.
@@ -302,3 +301,6 @@ S3_LINT_HELP = (
     "AWS_ENDPOINT_URL) so that the S3-aware rules SM203, SM205 and SM206 run."
 )
 S3_MAX_OBJECTS_HELP = "With --s3: read at most N objects (or manifest entries) per channel."
+
+
+main.add_command(audit)

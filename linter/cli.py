@@ -303,12 +303,28 @@ def run_checks(
     metavar="NAME",
     help="The name to report for standard input (PATH '-'); its suffix picks the format.",
 )
+@click.option(
+    "--s3",
+    is_flag=True,
+    help="List the S3 data of each job's channels (standard AWS credential chain, AWS_PROFILE, "
+    "AWS_ENDPOINT_URL) so that the S3-aware rules SM203, SM205 and SM206 run.",
+)
+@click.option(
+    "--s3-max-objects",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    metavar="N",
+    help="With --s3: read at most N objects (or manifest entries) per channel.",
+)
 def lint(
     settings: ReportSettings,
     paths: tuple[str, ...],
     max_document_size: int,
     jobs: int | None,
     stdin_filename: str,
+    s3: bool,
+    s3_max_objects: int,
 ) -> None:
     """Lint training job documents in PATHs: files, folders (searched for *.json, *.jsonl,
     *.yaml, *.yml) or - for standard input. Default: the current folder.
@@ -320,12 +336,16 @@ def lint(
       2  a usage error, or an input that could not be read or parsed
          (everything else is still checked and reported)
     """
-    run_checks(
-        settings,
-        lambda linter: linter.lint_paths(paths or (".",), stdin_name=stdin_filename),
-        max_document_size=max_document_size,
-        jobs=jobs,
-    )
+    findings_of: Callable[[Linter], Iterable[Finding]]
+    if s3:
+        from linter.audit_cli import s3_lint_findings
+
+        findings_of = s3_lint_findings(paths or (".",), stdin_filename, s3_max_objects)
+    else:
+        findings_of = lambda linter: linter.lint_paths(  # noqa: E731
+            paths or (".",), stdin_name=stdin_filename
+        )
+    run_checks(settings, findings_of, max_document_size=max_document_size, jobs=jobs)
 
 
 @main.command(name="rules")
@@ -400,3 +420,7 @@ def explanation(code: str) -> str:
     if r.compliance:
         lines += ["", "## Compliance", *(f"- {item}" for item in r.compliance)]
     return "\n".join(lines)
+
+
+# The audit command registers itself with `main`; it imports the shared options from here.
+import linter.audit_cli  # noqa: E402, F401

@@ -1,0 +1,281 @@
+"""Benchmark `sagelint audit` against baselines measured in the same run, on a moto server.
+
+    python bench/bench_audit.py [--jobs 1000] [--jobs 10000] [--latency 0.05] [--repeat 3]
+                                [--no-custodian] [--custodian-latency-up-to 1000]
+
+For each --jobs N: start moto_server (127.0.0.1, a free port), create N training jobs with
+boto3 (realistic ones, from bench/generate.py; 20 datasets of 8 objects in S3), then time:
+
+- the floor: a plain boto3 ListTrainingJobs + DescribeTrainingJob loop with 16 threads
+  (bench/audit_floor.py), nothing checked;
+- `sagelint audit --no-tags --no-s3`: the same calls as the floor, every rule checked;
+- `sagelint audit --no-s3`: the same calls as Cloud Custodian (ListTags too);
+- `sagelint audit`: the default (tags, and the S3 listings of the S3-aware rules);
+- Cloud Custodian (`pip install c7n` into bench/out/.c7n-venv, made once), an aws.sagemaker-job
+  policy with StatusEquals: Completed (its default query lists only InProgress jobs, and moto
+  marks every job Completed) and value filters like sagelint's security rules;
+
+straight against moto_server (median of --repeat interleaved runs), then through a small local
+proxy that adds --latency seconds to every call (closer to real AWS, where concurrency decides).
+Also: a re-audit with --cache of the unchanged account (DescribeTrainingJob calls counted by a
+proxy), and the peak RSS of each run. Figures are ratios, because this machine is noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).parent))
+from tests.aws_proxy import FaultProxy  # noqa: E402
+from tests.aws_servers import SCRIPTS, fake_credentials, moto_server  # noqa: E402
+
+PYTHON = sys.executable
+SAGELINT = [str(SCRIPTS / "sagelint")]
+OUT = Path(__file__).parent / "out"
+REGION = "us-east-1"
+CUSTODIAN_POLICY = """\
+policies:
+  - name: sagemaker-training-jobs
+    resource: aws.sagemaker-job
+    query:
+      - StatusEquals: Completed
+    filters:
+      - or:
+          - {type: value, key: EnableNetworkIsolation, value: true, op: ne}
+          - {type: value, key: VpcConfig, value: absent}
+          - {type: value, key: OutputDataConfig.KmsKeyId, value: empty}
+          - {type: value, key: ResourceConfig.VolumeKmsKeyId, value: empty}
+          - {type: value, key: EnableInterContainerTrafficEncryption, value: true, op: ne}
+"""
+
+
+def _sagelint_command() -> list[str]:
+    """`sagelint` (or, until linter.cli registers `audit`, the same group with it added)."""
+    from linter.cli import main
+
+    if "audit" in main.commands:
+        return SAGELINT
+    return [
+        PYTHON,
+        "-c",
+        "from linter.cli import main; from linter.audit_cli import audit; "
+        "main.add_command(audit); main(prog_name='sagelint')",
+    ]
+
+
+def create_account(url: str, count: int) -> None:
+    """bench/audit_setup.py in a subprocess: boto3 stays out of this process, whose size every
+    child's peak RSS would otherwise start from (Linux counts the image a child was forked from)."""
+    subprocess.run(
+        [PYTHON, str(Path(__file__).parent / "audit_setup.py"), "--jobs", str(count)],
+        env=fake_credentials(url),
+        check=True,
+    )
+
+
+def timed(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, str]:
+    """Wall time (s), peak RSS (KiB) and standard output of one command."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out:
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.PIPE)
+        assert process.stderr is not None
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        error = process.stderr.read().decode(errors="replace")
+        process.stderr.close()
+        out.seek(0)
+        text = out.read()
+    if code not in (0, 1):
+        raise SystemExit(f"{command[:4]} exited with {code}: {error[-2000:]}")
+    return elapsed, usage.ru_maxrss, text
+
+
+def custodian_venv() -> Path:
+    venv = OUT / ".c7n-venv"  # hidden: mypy, which checks bench/, skips hidden folders
+    custodian = venv / "bin" / "custodian"
+    if not custodian.exists():
+        print("bench: making bench/out/.c7n-venv (pip install c7n)...", flush=True)
+        subprocess.run([PYTHON, "-m", "venv", str(venv)], check=True)
+        subprocess.run(
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "c7n"], check=True
+        )
+    return custodian
+
+
+@contextmanager
+def latency_proxy(upstream: str, latency: float) -> Iterator[str]:
+    """tests/aws_proxy.py in its own process (so that it does not share a GIL with anyone)."""
+    process = subprocess.Popen(
+        [PYTHON, str(ROOT / "tests" / "aws_proxy.py"), "--upstream", upstream, "--latency",
+         str(latency)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )  # fmt: skip
+    assert process.stdout is not None
+    port = process.stdout.readline().strip()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+class Runs:
+    """The commands of one scenario, run interleaved ``repeat`` times; medians kept."""
+
+    def __init__(self, folder: Path, endpoint: str, custodian: Path | None) -> None:
+        self.folder = folder
+        self.env = fake_credentials(endpoint)
+        audit = [*_sagelint_command(), "audit", "--isolated", "--region", REGION]
+        self.commands: dict[str, list[str]] = {
+            "floor": [PYTHON, str(Path(__file__).parent / "audit_floor.py"), "--region", REGION],
+            "sagelint_no_tags_no_s3": [*audit, "--no-tags", "--no-s3"],
+            "sagelint_no_s3": [*audit, "--no-s3"],
+            "sagelint": audit,
+        }
+        if custodian is not None:
+            policy = folder / "policy.yml"
+            policy.write_text(CUSTODIAN_POLICY)
+            self.commands["custodian"] = [
+                str(custodian), "run", "--cache-period", "0", "-s", str(folder / "c7n"),
+                "--region", REGION, str(policy),
+            ]  # fmt: skip
+
+    def measure(self, repeat: int, expected: int) -> dict[str, dict[str, float]]:
+        times: dict[str, list[float]] = {name: [] for name in self.commands}
+        peaks: dict[str, int] = {}
+        for _ in range(repeat):
+            for name, command in self.commands.items():
+                seconds, peak, out = timed(command, self.env, self.folder)
+                self._check(name, out, expected)
+                times[name].append(seconds)
+                peaks[name] = max(peaks.get(name, 0), peak)
+        return {
+            name: {"seconds": statistics.median(values), "peak_rss_mib": peaks[name] / 1024}
+            for name, values in times.items()
+        }
+
+    def _check(self, name: str, out: str, expected: int) -> None:
+        """Each tool saw every job (Cloud Custodian: its run wrote its resources)."""
+        if name == "custodian":
+            resources = self.folder / "c7n" / "sagemaker-training-jobs" / "resources.json"
+            if not resources.exists():
+                raise SystemExit("custodian wrote no resources.json")
+            return
+        if name == "floor":
+            counted = int(out.strip())
+        else:
+            match = re.search(r"([\d,]+) jobs? from", out.strip().splitlines()[-1])
+            counted = int(match.group(1).replace(",", "")) if match else -1
+        if counted != expected:
+            raise SystemExit(f"{name} saw {counted} jobs, not {expected}")
+
+
+def bench(count: int, args: argparse.Namespace, custodian: Path | None) -> dict[str, Any]:
+    result: dict[str, Any] = {"jobs": count}
+    with moto_server() as url, tempfile.TemporaryDirectory(prefix="sagelint-audit-") as tmp:
+        folder = Path(tmp)
+        start = time.perf_counter()
+        create_account(url, count)
+        result["setup_seconds"] = time.perf_counter() - start
+        print(f"{count:,} jobs created in {result['setup_seconds']:.1f} s", flush=True)
+
+        straight = Runs(folder, url, custodian).measure(args.repeat, count)
+        result["straight"] = straight
+        print(f"straight: {json.dumps(straight)}", flush=True)
+
+        with FaultProxy(url) as counter:
+            cache = str(folder / "audit.db")
+            audit = [*_sagelint_command(), "audit", "--isolated", "--region", REGION]
+            env = fake_credentials(counter.url)
+            first, _, _ = timed([*audit, "--cache", cache], env, folder)
+            counter.calls.clear()
+            again, again_peak, _ = timed([*audit, "--cache", cache], env, folder)
+            result["cache"] = {
+                "first_seconds": first,
+                "again_seconds": again,
+                "again_calls": dict(counter.calls),
+                "again_peak_rss_mib": again_peak / 1024,
+            }
+        print(f"cache: {json.dumps(result['cache'])}", flush=True)
+
+        with latency_proxy(url, args.latency) as slow:
+            with_custodian = custodian if count <= args.custodian_latency_up_to else None
+            latency = Runs(folder, slow, with_custodian).measure(1, count)
+        result["latency"] = {"seconds_added_per_call": args.latency, **latency}
+        print(f"latency: {json.dumps(latency)}", flush=True)
+    return result
+
+
+def report(results: list[dict[str, Any]]) -> None:
+    for result in results:
+        n, straight, latency = result["jobs"], result["straight"], result["latency"]
+        print(f"\n== {n:,} jobs (moto_server on 127.0.0.1)")
+        for title, runs in (
+            ("straight", straight),
+            (f"+{latency['seconds_added_per_call'] * 1000:.0f} ms/call", latency),
+        ):
+            floor = runs["floor"]["seconds"]
+            print(f"{title}: floor (boto3 list+describe, 16 threads) {floor:.2f} s")
+            for name in ("sagelint_no_tags_no_s3", "sagelint_no_s3", "sagelint", "custodian"):
+                if name in runs:
+                    seconds = runs[name]["seconds"]
+                    line = f"  {name:24} {seconds:7.2f} s  {seconds / floor:5.2f}x floor"
+                    if "custodian" in runs and name != "custodian":
+                        line += f"  custodian/this {runs['custodian']['seconds'] / seconds:5.2f}x"
+                    line += f"  peak RSS {runs[name]['peak_rss_mib']:.0f} MiB"
+                    print(line)
+        cache = result["cache"]
+        print(
+            f"re-audit with --cache: {cache['again_seconds']:.2f} s (first {cache['first_seconds']:.2f} s), "
+            f"calls {cache['again_calls']}"
+        )
+    if len(results) > 1:
+        small, large = results[0], results[-1]
+        grow = (
+            large["straight"]["sagelint"]["peak_rss_mib"]
+            / small["straight"]["sagelint"]["peak_rss_mib"]
+        )
+        print(
+            f"\npeak RSS of sagelint audit, {large['jobs']:,} vs {small['jobs']:,} jobs: {grow:.2f}x"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--jobs", type=int, action="append", help="N jobs (repeatable)")
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-custodian", action="store_true")
+    parser.add_argument("--custodian-latency-up-to", type=int, default=1000, metavar="N")
+    parser.add_argument("--output", type=Path, default=OUT / "audit.json")
+    args = parser.parse_args()
+    counts = sorted(args.jobs or [1000])
+    custodian = None if args.no_custodian else custodian_venv()
+    results = [bench(count, args, custodian) for count in counts]
+    summary = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "results": results}
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(summary, indent=2) + "\n")
+    report(results)
+
+
+if __name__ == "__main__":
+    main()

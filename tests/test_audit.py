@@ -1,0 +1,516 @@
+"""``sagelint audit`` against moto in-process: the library API (linter.audit.audit) and the
+command, with faults injected at the HTTP layer (botocore's before-send event)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from linter.audit import AuditOptions, audit, parse_since
+from linter.cli import main
+from linter.engine import Linter, Options
+from linter.findings import Finding
+from tests.aws_moto import (
+    ACCOUNT,
+    Fault,
+    aws_env,
+    create_jobs,
+    moto,
+    put_objects,
+    s3_channel,
+    wired_session,
+)
+from tests.jobs import clean_request
+
+__all__ = ["aws_env", "moto"]  # fixtures
+
+pytestmark = pytest.mark.usefixtures("moto")
+
+# SM104 (network isolation off) fires on every job made with isolation off: one finding per job.
+SELECT = ("SM104", "SM2")
+ISOLATION_OFF: dict[str, Any] = {"EnableNetworkIsolation": False}
+
+
+def run_audit(
+    session: Any = None, select: Sequence[str] = SELECT, **options: Any
+) -> tuple[list[Finding], Linter]:
+    linter = Linter(Options(select=tuple(select)))
+    options.setdefault("regions", ("us-east-1",))
+    found = list(audit(linter, AuditOptions(**options), session=session))
+    return found, linter
+
+
+def by_rule(findings: list[Finding]) -> Counter[str]:
+    return Counter(f.rule for f in findings)
+
+
+def errors(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.rule == "SM004"]
+
+
+def arn(name: str, region: str = "us-east-1", account: str = ACCOUNT) -> str:
+    return f"arn:aws:sagemaker:{region}:{account}:training-job/{name}"
+
+
+def sagelint(*args: str) -> Result:
+    """``sagelint audit ARGS`` in-process (the command object itself until linter.cli
+    registers it)."""
+    command = main.commands.get("audit")
+    if command is not None:
+        return CliRunner().invoke(main, ["audit", *args], catch_exceptions=False)
+    from linter.audit_cli import audit as audit_command
+
+    return CliRunner().invoke(audit_command, list(args), catch_exceptions=False)
+
+
+# --- what is audited ------------------------------------------------------------------------
+
+
+def test_every_job_of_every_region_is_checked_and_named_by_its_arn() -> None:
+    create_jobs("us-east-1", 3, "east", **ISOLATION_OFF)
+    create_jobs("eu-west-1", 2, "west", **ISOLATION_OFF)
+    found, linter = run_audit(regions=("us-east-1", "eu-west-1"))
+    assert linter.jobs_checked == 5
+    assert sorted((f.rule, f.path, f.job) for f in found) == sorted(
+        [("SM104", arn(f"east-{i:04d}"), f"east-{i:04d}") for i in range(3)]
+        + [("SM104", arn(f"west-{i:04d}", "eu-west-1"), f"west-{i:04d}") for i in range(2)]
+    )
+
+
+def test_listing_pages_through_every_job_a_page_of_100_at_a_time() -> None:
+    create_jobs("us-east-1", 230, **ISOLATION_OFF)
+    session, wire = wired_session()
+    found, linter = run_audit(session, tags=False)
+    assert linter.jobs_checked == 230
+    assert len({f.job for f in found}) == 230
+    listings = [p for op, p in wire.params if op == "ListTrainingJobs"]
+    assert len(listings) == 3
+    assert all(p["MaxResults"] == 100 for p in listings)
+    assert "NextToken" not in listings[0] and all("NextToken" in p for p in listings[1:])
+
+
+def test_filters_and_newest_first_are_passed_to_list_training_jobs() -> None:
+    create_jobs("us-east-1", 5, "keep", **ISOLATION_OFF)
+    create_jobs("us-east-1", 5, "other", **ISOLATION_OFF)
+    session, wire = wired_session()
+    since = parse_since("7d")
+    found, linter = run_audit(
+        session, since=since, status="Completed", name_contains="keep", max_jobs=3
+    )
+    (params,) = [p for op, p in wire.params if op == "ListTrainingJobs"]
+    assert params["StatusEquals"] == "Completed"
+    assert params["NameContains"] == "keep"
+    assert params["SortBy"] == "CreationTime" and params["SortOrder"] == "Descending"
+    assert params["MaxResults"] == 3
+    assert abs(params["LastModifiedTimeAfter"] - since.timestamp()) < 1
+    assert linter.jobs_checked == 3
+    assert {f.job for f in found} <= {f"keep-{i:04d}" for i in range(5)}
+
+
+def test_since_accepts_durations_and_dates() -> None:
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 3, 10, 12, tzinfo=UTC)
+    assert parse_since("7d", now) == datetime(2026, 3, 3, 12, tzinfo=UTC)
+    assert parse_since("12h", now) == datetime(2026, 3, 10, tzinfo=UTC)
+    assert parse_since("2026-01-31") == datetime(2026, 1, 31, tzinfo=UTC)
+    assert parse_since("2026-01-31T12:00:00Z") == datetime(2026, 1, 31, 12, tzinfo=UTC)
+    with pytest.raises(ValueError, match="neither a duration"):
+        parse_since("last week")
+
+
+def test_tags_are_read_and_honoured_and_no_tags_skips_list_tags() -> None:
+    create_jobs("us-east-1", 1, "plain", **ISOLATION_OFF)
+    create_jobs(
+        "us-east-1",
+        1,
+        "exempt",
+        **ISOLATION_OFF,
+        Tags=[{"Key": "sagelint:ignore", "Value": "SM104"}],
+    )
+    session, wire = wired_session()
+    found, linter = run_audit(session)
+    assert [f.job for f in found] == ["plain-0000"]
+    assert linter.suppressed["tag"] == 1
+    assert wire.calls["ListTags"] == 2
+    session, wire = wired_session()
+    found, _ = run_audit(session, tags=False)
+    assert sorted(str(f.job) for f in found) == ["exempt-0000", "plain-0000"]
+    assert wire.calls["ListTags"] == 0
+
+
+# --- faults: nothing is lost, each error is one SM004 -------------------------------------------
+
+
+def test_a_throttling_burst_is_retried_and_nothing_is_lost(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Standard retries: the adaptive mode (the default, exercised end to end in
+    # test_audit_e2e.py) would spend seconds slowing down and speeding up again.
+    monkeypatch.setenv("AWS_RETRY_MODE", "standard")
+    create_jobs("us-east-1", 30, **ISOLATION_OFF)
+    burst = Fault("DescribeTrainingJob", after=5, times=8)
+    session, wire = wired_session(burst, Fault("ListTags", after=5, times=4))
+    found, linter = run_audit(session, concurrency=8)
+    assert burst.hits == 8
+    assert wire.calls["DescribeTrainingJob"] == 30 + 8
+    assert linter.jobs_checked == 30
+    assert by_rule(found) == {"SM104": 30}
+
+
+def test_the_default_adaptive_mode_rides_out_throttling_too() -> None:
+    create_jobs("us-east-1", 8, **ISOLATION_OFF)
+    session, _ = wired_session(Fault("DescribeTrainingJob", times=1))
+    found, linter = run_audit(session)
+    assert linter.jobs_checked == 8 and by_rule(found) == {"SM104": 8}
+
+
+def test_throttling_beyond_the_retries_is_one_error_on_that_job(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
+    monkeypatch.setenv("AWS_RETRY_MODE", "standard")
+    create_jobs("us-east-1", 4, **ISOLATION_OFF)
+    session, _ = wired_session(Fault("DescribeTrainingJob", body_contains="job-0002"))
+    found, _ = run_audit(session)
+    (error,) = errors(found)
+    assert (error.path, error.job) == (arn("job-0002"), "job-0002")
+    assert error.message.startswith("DescribeTrainingJob failed: ThrottlingException: ")
+    assert "still throttled after 2 attempts" in error.message
+    assert sorted(str(f.job) for f in found if f.rule == "SM104") == [
+        "job-0000",
+        "job-0001",
+        "job-0003",
+    ]
+
+
+def test_a_region_that_answers_access_denied_is_reported_once() -> None:
+    create_jobs("us-east-1", 3, **ISOLATION_OFF)
+    denied = Fault(
+        "ListTrainingJobs",
+        code="AccessDeniedException",
+        message="User: arn:aws:iam::123456789012:user/audit is not authorized to perform: "
+        "sagemaker:ListTrainingJobs",
+        region="eu-south-2",
+    )
+    session, _ = wired_session(denied)
+    found, linter = run_audit(session, regions=("us-east-1", "eu-south-2"))
+    (error,) = errors(found)
+    assert error.path == f"arn:aws:sagemaker:eu-south-2:{ACCOUNT}:*"
+    assert error.job is None
+    assert f"account {ACCOUNT}, region eu-south-2" in error.message
+    assert "AccessDeniedException: User: arn:aws:iam::" in error.message
+    assert by_rule(found)["SM104"] == 3 and linter.jobs_checked == 3
+
+
+def test_a_timeout_is_reported_once_and_the_rest_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
+    create_jobs("us-east-1", 2, **ISOLATION_OFF)
+    create_jobs("eu-west-1", 2, "west", **ISOLATION_OFF)
+    session, wire = wired_session(Fault("ListTrainingJobs", region="eu-west-1", timeout=True))
+    found, _ = run_audit(session, regions=("us-east-1", "eu-west-1"))
+    (error,) = errors(found)
+    assert error.path == f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:*"
+    assert "timed out" in error.message
+    assert wire.regions["ListTrainingJobs", "eu-west-1"] == 2  # retried once
+    assert sorted(str(f.job) for f in found if f.rule == "SM104") == ["job-0000", "job-0001"]
+
+
+def test_a_listing_that_fails_midway_keeps_what_was_listed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    create_jobs("us-east-1", 130, **ISOLATION_OFF)
+    session, _ = wired_session(
+        Fault("ListTrainingJobs", code="InternalFailure", status=500, body_contains="NextToken")
+    )
+    found, linter = run_audit(session, tags=False)
+    (error,) = errors(found)
+    assert "after 100 jobs" in error.message and "the rest of the region" in error.message
+    assert linter.jobs_checked == 100
+
+
+def test_list_tags_failing_still_checks_the_job_and_says_so() -> None:
+    create_jobs("us-east-1", 2, **ISOLATION_OFF)
+    session, _ = wired_session(
+        Fault("ListTags", code="AccessDeniedException", message="no", body_contains="job-0001")
+    )
+    found, linter = run_audit(session)
+    (error,) = errors(found)
+    assert error.job == "job-0001" and error.message.startswith("ListTags failed")
+    assert linter.jobs_checked == 2 and by_rule(found)["SM104"] == 2
+
+
+def test_a_job_deleted_between_listing_and_describing_is_skipped_silently() -> None:
+    create_jobs("us-east-1", 2, **ISOLATION_OFF)
+    gone = Fault(
+        "DescribeTrainingJob",
+        code="ValidationException",
+        message="Could not find training job",
+        body_contains="job-0000",
+    )
+    session, _ = wired_session(gone)
+    found, _ = run_audit(session)
+    assert [(f.rule, f.job) for f in found] == [("SM104", "job-0001")]
+
+
+# --- accounts and regions ------------------------------------------------------------------------
+
+
+def test_roles_of_several_accounts_are_assumed_with_the_external_id() -> None:
+    import boto3
+
+    accounts = ("111111111111", "222222222222")
+    for account in accounts:
+        credentials = boto3.client("sts").assume_role(
+            RoleArn=f"arn:aws:iam::{account}:role/Setup", RoleSessionName="setup"
+        )["Credentials"]
+        session = boto3.Session(
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+        )
+        create_jobs("us-east-1", 2, f"acct{account[0]}", session=session, **ISOLATION_OFF)
+    denied = Fault(
+        "AssumeRole",
+        status=403,
+        code="AccessDenied",
+        message="not authorized to perform: sts:AssumeRole",
+        body_contains="333333333333",
+    )
+    session, wire = wired_session(denied)
+    roles = tuple(f"arn:aws:iam::{a}:role/SagelintAudit" for a in (*accounts, "333333333333"))
+    found, _ = run_audit(session, role_arns=roles, external_id="ext-123")
+    assert sorted((f.path, f.rule) for f in found if f.rule == "SM104") == [
+        (arn(f"acct{a[0]}-{i:04d}", account=a), "SM104") for a in accounts for i in range(2)
+    ]
+    (error,) = errors(found)
+    assert error.path == "arn:aws:sagemaker:*:333333333333:*"
+    assert "AssumeRole arn:aws:iam::333333333333:role/SagelintAudit failed: AccessDenied" in (
+        error.message
+    )
+    assert wire.calls["AssumeRole"] == 3
+    assert wire.calls["GetCallerIdentity"] == 0
+
+
+def test_all_regions_are_those_offered_and_enabled() -> None:
+    create_jobs("eu-west-1", 1, "west", **ISOLATION_OFF)
+    create_jobs("ap-south-1", 1, "south", **ISOLATION_OFF)
+    session, wire = wired_session()
+    wire.faults.append(_enabled_regions_only("eu-west-1", "us-east-1"))
+    found, _ = run_audit(session, regions=(), all_regions=True)
+    listed = {region for (op, region) in wire.regions if op == "ListTrainingJobs"}
+    assert listed == {"eu-west-1", "us-east-1"}
+    assert [f.job for f in found] == ["west-0000"]
+
+
+def _enabled_regions_only(*regions: str) -> Fault:
+    """DescribeRegions answering with ``regions`` (EC2 lists only the enabled ones)."""
+    items = "".join(
+        f"<item><regionName>{r}</regionName><regionEndpoint>ec2.{r}.amazonaws.com"
+        "</regionEndpoint><optInStatus>opt-in-not-required</optInStatus></item>"
+        for r in regions
+    )
+    body = (
+        '<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+        f"<requestId>r</requestId><regionInfo>{items}</regionInfo></DescribeRegionsResponse>"
+    )
+    return Fault("DescribeRegions", status=200, body=body)
+
+
+def test_all_regions_without_describe_regions_audits_every_region_offered(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    create_jobs("ap-south-1", 1, "south", **ISOLATION_OFF)
+    session, wire = wired_session(
+        Fault("DescribeRegions", code="UnauthorizedOperation", message="no")
+    )
+    found, _ = run_audit(session, regions=(), all_regions=True, tags=False)
+    assert [f.job for f in found] == ["south-0000"]
+    listed = {region for (op, region) in wire.regions if op == "ListTrainingJobs"}
+    assert len(listed) > 20 and "ap-south-1" in listed
+    assert "cannot list the enabled regions" in capsys.readouterr().err
+
+
+# --- cache, save ---------------------------------------------------------------------------------
+
+
+def test_a_re_audit_with_the_cache_describes_only_what_changed(tmp_path: Path) -> None:
+    create_jobs("us-east-1", 5, **ISOLATION_OFF)
+    cache = tmp_path / "audit.db"
+    first, _ = run_audit(cache=cache)
+    session, wire = wired_session()
+    again, linter = run_audit(session, cache=cache)
+    assert wire.calls["DescribeTrainingJob"] == wire.calls["ListTags"] == 0
+    assert wire.calls["ListTrainingJobs"] == 1
+    assert sorted(again, key=str) == sorted(first, key=str)
+    assert linter.jobs_checked == 5
+    create_jobs("us-east-1", 1, "new", **ISOLATION_OFF)
+    session, wire = wired_session()
+    found, _ = run_audit(session, cache=cache)
+    assert wire.calls["DescribeTrainingJob"] == 1 and len(found) == 6
+    session, wire = wired_session()
+    run_audit(session, cache=cache, select=("SM1",))  # other rules: everything again
+    assert wire.calls["DescribeTrainingJob"] == 6
+
+
+def test_an_unusable_cache_file_is_a_usage_error(tmp_path: Path) -> None:
+    bad = tmp_path / "audit.db"
+    bad.write_text("not a database, " * 100)
+    result = sagelint("--region", "us-east-1", "--cache", str(bad), "--isolated")
+    assert result.exit_code == 2
+    assert "not a usable SQLite file" in result.stderr
+
+
+def test_saved_jobs_reproduce_the_findings_offline(tmp_path: Path) -> None:
+    create_jobs("us-east-1", 2, **ISOLATION_OFF, **{"OutputDataConfig.KmsKeyId": None})
+    create_jobs(
+        "us-east-1",
+        1,
+        "exempt",
+        **ISOLATION_OFF,
+        Tags=[{"Key": "sagelint:ignore", "Value": "SM104"}],
+    )
+    save = tmp_path / "saved"
+    live, _ = run_audit(save=save, select=("SM1", "SM4"), s3=False)
+    files = sorted(p.relative_to(save).as_posix() for p in save.rglob("*.json"))
+    assert files == [
+        f"{ACCOUNT}/us-east-1/exempt-0000.json",
+        f"{ACCOUNT}/us-east-1/job-0000.json",
+        f"{ACCOUNT}/us-east-1/job-0001.json",
+    ]
+    offline = list(Linter(Options(select=("SM1", "SM4"))).lint_paths([str(save)]))
+    assert sorted((f.rule, f.job, f.pointer) for f in offline) == sorted(
+        (f.rule, f.job, f.pointer) for f in live
+    )
+    assert {"SM101", "SM104"} <= {f.rule for f in live}
+    assert ("SM104", "exempt-0000") not in {(f.rule, f.job) for f in offline}
+
+
+# --- S3-aware rules in the audit --------------------------------------------------------------
+
+
+def test_s3_rules_run_on_live_jobs_and_an_s3_refusal_is_a_note_on_the_job() -> None:
+    put_objects("data", {"few/a.csv": 100, "few/b.csv": 100})
+    put_objects("locked", {"train/a.csv": 100})
+    sharded: dict[str, Any] = {
+        "ResourceConfig.InstanceCount": 4,
+        "EnableInterContainerTrafficEncryption": True,
+    }
+    create_jobs(
+        "us-east-1",
+        2,
+        "few",
+        InputDataConfig=[s3_channel("s3://data/few/", "ShardedByS3Key")],
+        **sharded,
+    )
+    create_jobs(
+        "us-east-1",
+        1,
+        "locked",
+        InputDataConfig=[s3_channel("s3://locked/train/", "ShardedByS3Key")],
+        **sharded,
+    )
+    denied = Fault(
+        "ListObjectsV2",
+        status=403,
+        code="AccessDenied",
+        message="Access Denied",
+        url_contains="/locked",
+    )
+    session, wire = wired_session(denied)
+    found, linter = run_audit(session, select=("SM203",))
+    assert sorted((f.rule, f.job) for f in found) == [
+        ("SM004", "locked-0000"),
+        ("SM203", "few-0000"),
+        ("SM203", "few-0001"),
+    ]
+    (error,) = errors(found)
+    assert "S3 listing failed for channel 'train' (s3://locked/train/): AccessDenied" in (
+        error.message
+    )
+    assert "SM203 skipped" in error.message
+    assert error.pointer == "/InputDataConfig/0/DataSource/S3DataSource/S3Uri"
+    assert wire.calls["ListObjectsV2"] == 2  # one listing per prefix, shared by both jobs
+    assert linter.jobs_checked == 3
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def test_the_command_reports_in_every_format_and_exits_with_1() -> None:
+    create_jobs("us-east-1", 2, **ISOLATION_OFF)
+    result = sagelint(
+        "--region", "us-east-1", "--select", "SM104", "--fail-on", "warning", "--isolated",
+        "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert report["summary"]["jobs"] == 2
+    assert {f["path"] for f in report["findings"]} == {arn("job-0000"), arn("job-0001")}
+    assert result.stderr == ""  # no progress line: standard error is not a terminal
+    for name in ("sarif", "junit", "github"):
+        result = sagelint(
+            "--region", "us-east-1", "--isolated", "--fail-on", "warning", "--format", name
+        )
+        assert result.exit_code == 1, name
+
+
+def test_usage_errors_exit_with_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert sagelint("--region", "us-east-1", "--all-regions").exit_code == 2
+    assert sagelint("--region", "nowhere").exit_code == 2
+    assert sagelint("--role-arn", "arn:aws:iam::1:user/x").exit_code == 2
+    assert sagelint("--external-id", "x", "--region", "us-east-1").exit_code == 2
+    assert sagelint("--since", "yesterday", "--region", "us-east-1").exit_code == 2
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    result = sagelint("--isolated")
+    assert result.exit_code == 2 and "no region to audit" in result.stderr
+    result = sagelint("--isolated", "--profile", "nope", "--region", "us-east-1")
+    assert result.exit_code == 2 and "nope" in result.stderr
+
+
+def test_no_credentials_is_one_error_for_the_account(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    result = sagelint("--isolated", "--region", "us-east-1", "--format", "json")
+    assert result.exit_code == 2
+    (error,) = json.loads(result.stdout)["findings"]
+    assert error["rule"] == "SM004" and error["path"] == "arn:aws:sagemaker:*:*:*"
+    assert "no AWS credentials found" in error["message"]
+
+
+def test_help_documents_every_option_and_the_exit_codes() -> None:
+    text = sagelint("--help").stdout
+    for option in (
+        "--profile", "--region", "--all-regions", "--role-arn", "--external-id",
+        "--endpoint-url", "--since", "--status", "--name-contains", "--max-jobs", "--save",
+        "--cache", "--no-tags", "--no-s3", "--s3-max-objects", "--concurrency", "--timeout",
+        "--format", "--fail-on", "--select", "--ignore", "AWS_ENDPOINT_URL", "Exit codes",
+        "sagemaker:ListTrainingJobs", "sagemaker:DescribeTrainingJob", "sagemaker:ListTags",
+    ):  # fmt: skip
+        assert option in text, option
+
+
+def test_lint_and_audit_help_never_import_boto3(tmp_path: Path) -> None:
+    job = tmp_path / "job.json"
+    job.write_text(json.dumps(clean_request()))
+    program = (
+        "import sys; from linter.cli import main; from linter.audit_cli import audit\n"
+        "if 'audit' not in main.commands: main.add_command(audit)\n"
+        "try: main(sys.argv[1:])\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore')))"
+    )
+    for args in (["lint", str(job)], ["audit", "--help"]):
+        done = subprocess.run(
+            [sys.executable, "-c", program, *args], capture_output=True, text=True, check=True
+        )
+        assert done.stdout.strip().splitlines()[-1] == "[]", args

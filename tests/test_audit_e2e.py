@@ -1,0 +1,248 @@
+"""``sagelint audit`` end to end: a real moto_server on 127.0.0.1 (started and stopped here),
+jobs, buckets and objects made with boto3, the command run as a subprocess; faults injected by
+a small proxy between the two (tests/aws_proxy.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.aws_moto import ACCOUNT, aws_env, create_jobs, put_objects, s3_channel
+from tests.aws_proxy import FaultProxy, Rule, sagemaker_error
+from tests.aws_servers import fake_credentials, moto_server, reset, sagelint_command
+
+__all__ = ["aws_env"]  # fixture
+
+SELECT = "SM104,SM203,SM206"
+ISOLATION_OFF: dict[str, Any] = {"EnableNetworkIsolation": False}
+SHARDED_4: dict[str, Any] = {
+    "ResourceConfig.InstanceCount": 4,
+    "EnableInterContainerTrafficEncryption": True,
+}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with moto_server() as url:
+        yield url
+
+
+@pytest.fixture
+def moto_url(server: str, aws_env: None, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The server, emptied, and boto3 in this process pointed at it."""
+    reset(server)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", server)
+    return server
+
+
+def run(
+    *args: str, endpoint: str | None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``sagelint ARGS`` in a subprocess, with fake credentials and AWS_ENDPOINT_URL set to
+    ``endpoint`` (when given)."""
+    return subprocess.run(
+        [*sagelint_command(), *args],
+        env={**fake_credentials(endpoint), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def audit_json(*args: str, endpoint: str | None, **env: str) -> tuple[int, dict[str, Any], str]:
+    done = run(
+        "audit", "--isolated", "--format", "json", "--select", SELECT, *args,
+        endpoint=endpoint, env=env,
+    )  # fmt: skip
+    return done.returncode, json.loads(done.stdout), done.stderr
+
+
+def arn(name: str, region: str = "us-east-1") -> str:
+    return f"arn:aws:sagemaker:{region}:{ACCOUNT}:training-job/{name}"
+
+
+def triples(report: dict[str, Any]) -> set[tuple[str, str, str | None]]:
+    return {(f["rule"], f["path"], f["job"]) for f in report["findings"]}
+
+
+def make_account() -> None:
+    """us-east-1: 2 jobs sharded 4 ways over 2 objects (SM203), 1 over skewed objects (SM206),
+    1 that exempts itself from SM104 with a tag, 2 plain; eu-west-1: 2 plain. Every job has
+    network isolation off (SM104)."""
+    put_objects("data", {"few/a.csv": 100, "few/b.csv": 100})
+    put_objects("data", {**{f"skew/p{i:02d}": 1000 for i in range(10)}, "skew/zz": 10**6})
+    few = [s3_channel("s3://data/few/", "ShardedByS3Key")]
+    skew = [s3_channel("s3://data/skew/", "ShardedByS3Key")]
+    create_jobs("us-east-1", 2, "few", InputDataConfig=few, **SHARDED_4, **ISOLATION_OFF)
+    create_jobs("us-east-1", 1, "skew", InputDataConfig=skew, **SHARDED_4, **ISOLATION_OFF)
+    exempt = [{"Key": "sagelint:ignore", "Value": "SM104"}]
+    create_jobs("us-east-1", 1, "exempt", Tags=exempt, **ISOLATION_OFF)
+    create_jobs("us-east-1", 2, "plain", **ISOLATION_OFF)
+    create_jobs("eu-west-1", 2, "west", **ISOLATION_OFF)
+
+
+EXPECTED = {
+    *(("SM104", arn(name), name) for name in ("few-0000", "few-0001", "skew-0000")),
+    *(("SM104", arn(name), name) for name in ("plain-0000", "plain-0001")),
+    *(("SM104", arn(name, "eu-west-1"), name) for name in ("west-0000", "west-0001")),
+    ("SM203", arn("few-0000"), "few-0000"),
+    ("SM203", arn("few-0001"), "few-0001"),
+    ("SM206", arn("skew-0000"), "skew-0000"),
+}
+
+
+def test_audit_reports_every_job_and_saves_them_for_offline_linting(
+    moto_url: str, tmp_path: Path
+) -> None:
+    make_account()
+    save = tmp_path / "saved"
+    code, report, stderr = audit_json(
+        "--endpoint-url", moto_url, "--region", "us-east-1,eu-west-1", "--save", str(save),
+        endpoint=None,
+    )  # fmt: skip
+    assert code == 1, stderr
+    assert triples(report) == EXPECTED
+    assert report["summary"]["jobs"] == 8
+    assert report["summary"]["suppressed"] == {"tag": 1}
+    assert stderr == ""  # no progress line: standard error is not a terminal
+    saved = sorted(p.relative_to(save).as_posix() for p in save.rglob("*.json"))
+    assert len(saved) == 8
+    assert f"{ACCOUNT}/eu-west-1/west-0001.json" in saved
+    assert f"{ACCOUNT}/us-east-1/exempt-0000.json" in saved
+    # Offline: the same findings, tag suppression included, but no S3 listing without --s3.
+    offline = run(
+        "lint", "--isolated", "--format", "json", "--select", SELECT, str(save), endpoint=None
+    )
+    found = {(f["rule"], f["job"]) for f in json.loads(offline.stdout)["findings"]}
+    assert found == {(rule, job) for rule, _, job in EXPECTED if rule == "SM104"}
+    lint_help = run("lint", "--help", endpoint=None).stdout
+    if "--s3" in lint_help:  # once linter.cli wires `lint --s3`
+        again = run(
+            "lint", "--s3", "--isolated", "--format", "json", "--select", SELECT, str(save),
+            endpoint=moto_url,
+        )  # fmt: skip
+        found = {(f["rule"], f["job"]) for f in json.loads(again.stdout)["findings"]}
+        assert found == {(rule, job) for rule, _, job in EXPECTED}
+
+
+def test_faults_lose_nothing_and_exit_with_2(moto_url: str) -> None:
+    make_account()
+    with FaultProxy(moto_url) as proxy:
+        throttle = Rule(
+            "DescribeTrainingJob",
+            after=2,
+            times=3,
+            body=sagemaker_error("ThrottlingException", "Rate exceeded"),
+        )
+        denied = Rule(
+            "ListTrainingJobs",
+            region="eu-west-1",
+            body=sagemaker_error(
+                "AccessDeniedException",
+                "User: arn:aws:iam::123456789012:user/audit is not authorized to perform: "
+                "sagemaker:ListTrainingJobs",
+            ),
+        )
+        slow = Rule("ListTags", contains=b"plain-0001", delay=3)
+        proxy.add(throttle, denied, slow)
+        code, report, stderr = audit_json(
+            "--region", "us-east-1", "--region", "eu-west-1", "--timeout", "1",
+            endpoint=proxy.url, AWS_MAX_ATTEMPTS="2", AWS_RETRY_MODE="standard",
+        )  # fmt: skip
+    assert code == 2, stderr
+    assert (throttle.hits, denied.hits, slow.hits) == (3, 1, 2), report
+    found = triples(report)
+    errors = {item for item in found if item[0] == "SM004"}
+    assert errors == {
+        ("SM004", f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:*", None),
+        ("SM004", arn("plain-0001"), "plain-0001"),
+    }
+    # Nothing of us-east-1 is lost: the throttled jobs were retried, the job whose tags timed
+    # out was still checked.
+    assert found - errors == {item for item in EXPECTED if "eu-west-1" not in item[1]}
+    messages = {f["path"]: f["message"] for f in report["findings"] if f["rule"] == "SM004"}
+    assert (
+        "ListTrainingJobs failed in account 123456789012, region eu-west-1"
+        in (messages[f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:*"])
+    )
+    assert "AccessDeniedException" in messages[f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:*"]
+    assert messages[arn("plain-0001")].startswith("ListTags failed: timed out")
+
+
+def test_a_re_audit_with_the_cache_makes_no_describe_call(moto_url: str, tmp_path: Path) -> None:
+    make_account()
+    cache = str(tmp_path / "audit.db")
+    with FaultProxy(moto_url) as proxy:
+        first = audit_json("--region", "us-east-1", "--cache", cache, endpoint=proxy.url)
+        assert proxy.calls["DescribeTrainingJob"] == 6
+        proxy.calls.clear()
+        again = audit_json("--region", "us-east-1", "--cache", cache, endpoint=proxy.url)
+        calls = dict(proxy.calls)
+    assert calls == {"GetCallerIdentity": 1, "ListTrainingJobs": 1}
+    assert triples(again[1]) == triples(first[1])
+    assert again[1]["summary"]["jobs"] == 6
+
+
+def test_ctrl_c_stops_and_still_reports_what_was_found(moto_url: str) -> None:
+    create_jobs("us-east-1", 40, **ISOLATION_OFF)
+    with FaultProxy(moto_url, latency=0.15) as proxy:
+        process = subprocess.Popen(
+            [*sagelint_command(), "audit", "--isolated", "--select", "SM104", "--region",
+             "us-east-1", "--concurrency", "2", "--no-s3"],
+            env=fake_credentials(proxy.url),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while proxy.calls["DescribeTrainingJob"] < 6 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 2
+    assert "interrupted; the report covers what was checked so far" in stderr
+    reported = [line for line in stdout.splitlines() if " SM104 " in line]
+    assert 1 <= len(reported) < 40
+    assert f"Found {len(reported)} finding" in stdout
+
+
+def test_progress_goes_to_standard_error_on_a_terminal(moto_url: str) -> None:
+    create_jobs("us-east-1", 3, **ISOLATION_OFF)
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [*sagelint_command(), "audit", "--isolated", "--select", "SM104", "--region",
+         "us-east-1"],
+        env=fake_credentials(moto_url),
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        text=True,
+    )  # fmt: skip
+    os.close(follower)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 30)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    stdout, _ = process.communicate(timeout=30)
+    assert "sagelint audit: 3/3 jobs checked" in seen.decode()
+    assert seen.endswith(b"\r\x1b[K")  # the line is cleared at the end
+    assert "\x1b[K" not in stdout and stdout.count(" SM104 ") == 3
