@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from linter.cli import ReportSettings, main, report_options, run_checks
+from linter.cli import ReportSettings, main, report_options, run_checks, s3_max_objects_option
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -160,15 +160,7 @@ def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
     help="List the S3 data of the channels that SM203, SM205 and SM206 look at (needs "
     "s3:ListBucket, and s3:GetObject for manifests).",
 )
-@click.option(
-    "--s3-max-objects",
-    type=click.IntRange(min=1),
-    default=10_000,
-    show_default=True,
-    metavar="N",
-    help="Read at most N objects (or manifest entries) per channel; findings from a listing "
-    "cut short say so.",
-)
+@s3_max_objects_option
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 128),
@@ -300,7 +292,6 @@ S3_LINT_HELP = (
     "List the S3 data of each job's channels (standard AWS credential chain, AWS_PROFILE, "
     "AWS_ENDPOINT_URL) so that the S3-aware rules SM203, SM205 and SM206 run."
 )
-S3_MAX_OBJECTS_HELP = "With --s3: read at most N objects (or manifest entries) per channel."
 
 
 main.add_command(audit)

@@ -80,6 +80,16 @@ class ReportSettings:
     write_baseline: str | None
 
 
+s3_max_objects_option = click.option(
+    "--s3-max-objects",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    metavar="N",
+    help="With the S3-aware rules: read at most N objects (or manifest entries) per channel; "
+    "findings from a listing cut short say so.",
+)
+
 _REPORT_OPTIONS = (
     click.option(
         "--format",
@@ -309,14 +319,7 @@ def run_checks(
     help="List the S3 data of each job's channels (standard AWS credential chain, AWS_PROFILE, "
     "AWS_ENDPOINT_URL) so that the S3-aware rules SM203, SM205 and SM206 run.",
 )
-@click.option(
-    "--s3-max-objects",
-    type=click.IntRange(min=1),
-    default=10_000,
-    show_default=True,
-    metavar="N",
-    help="With --s3: read at most N objects (or manifest entries) per channel.",
-)
+@s3_max_objects_option
 def lint(
     settings: ReportSettings,
     paths: tuple[str, ...],
