@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from linter.job import Job, Kind
-from linter.locate import JsonLocator, LineIndex, Position, YamlLocator
+from linter.locate import (
+    DECODER,
+    JsonLocator,
+    LineIndex,
+    Position,
+    YamlLocator,
+    skip_whitespace,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -273,19 +280,17 @@ def _json_error(error: json.JSONDecodeError) -> _Unusable:
 
 
 _TOO_DEEP = "nested too deeply to be a job document (more levels than Python's recursion limit)"
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
 
 
 def _load_json(name: str, text: str, limit: int) -> Iterator[Loaded]:
     lines = LineIndex(text)
-    start = _WHITESPACE.match(text).end()  # type: ignore[union-attr]
+    start = skip_whitespace(text, 0)
     try:
         if text.startswith("[", start):
             yield from _load_json_array(name, text, start, lines)
             return
-        value, end = _DECODER.raw_decode(text, start)
-        end = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]
+        value, end = DECODER.raw_decode(text, start)
+        end = skip_whitespace(text, end)
         if end < len(text):
             # Several values, one a line: JSON Lines under a .json name.
             yield from _load_lines(name, iter(text.encode().splitlines(keepends=True)), limit)
@@ -302,18 +307,18 @@ def _load_json(name: str, text: str, limit: int) -> Iterator[Loaded]:
 def _load_json_array(name: str, text: str, start: int, lines: LineIndex) -> Iterator[Loaded]:
     """Each element of a top-level array in turn, so that each is located from its own offset."""
     elements: list[tuple[Any, int]] = []
-    i = _WHITESPACE.match(text, start + 1).end()  # type: ignore[union-attr]
+    i = skip_whitespace(text, start + 1)
     if not text.startswith("]", i):
         while True:
-            value, end = _DECODER.raw_decode(text, i)
+            value, end = DECODER.raw_decode(text, i)
             elements.append((value, i))
-            i = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]
+            i = skip_whitespace(text, end)
             if text.startswith("]", i):
                 break
             if not text.startswith(",", i):
                 raise json.JSONDecodeError("Expecting ',' delimiter", text, i)
-            i = _WHITESPACE.match(text, i + 1).end()  # type: ignore[union-attr]
-    i = _WHITESPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+            i = skip_whitespace(text, i + 1)
+    i = skip_whitespace(text, i + 1)
     if i < len(text):
         raise json.JSONDecodeError("Extra data", text, i)
     if not elements:

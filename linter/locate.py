@@ -21,7 +21,14 @@ if TYPE_CHECKING:
 Position = tuple[int, int]
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
+DECODER = json.JSONDecoder()
+
+
+def skip_whitespace(text: str, at: int) -> int:
+    """The offset of the first character at or after ``at`` that is not JSON whitespace."""
+    return _WHITESPACE.match(text, at).end()  # type: ignore[union-attr]
+
+
 scanstring: Any = json.decoder.scanstring  # type: ignore[attr-defined]  # C-accelerated
 
 
@@ -59,7 +66,7 @@ class _Scanner:
         self._arrays: dict[int, list[int]] = {}
 
     def _skip(self, at: int) -> int:
-        return _WHITESPACE.match(self.text, at).end()  # type: ignore[union-attr]
+        return skip_whitespace(self.text, at)
 
     def members(self, at: int) -> dict[str, tuple[int, int]]:
         """key -> (key offset, value offset) of the object at ``at`` (the last of a duplicate)."""
@@ -73,7 +80,7 @@ class _Scanner:
             key, i = scanstring(text, i + 1)
             i = self._skip(self._skip(i) + 1)
             found[key] = key_at, i
-            _, i = _DECODER.raw_decode(text, i)
+            _, i = DECODER.raw_decode(text, i)
             i = self._skip(i)
             if not text.startswith(",", i):
                 break
@@ -90,7 +97,7 @@ class _Scanner:
         i = self._skip(at + 1)
         while not text.startswith("]", i) and i < len(text):
             found.append(i)
-            _, i = _DECODER.raw_decode(text, i)
+            _, i = DECODER.raw_decode(text, i)
             i = self._skip(i)
             if not text.startswith(",", i):
                 break

@@ -19,9 +19,6 @@ class JsonReporter:
         self._findings.append(finding)
 
     def finish(self, summary: Summary) -> None:
-        by_rule: dict[str, int] = {}
-        for (code, _), count in sorted(summary.by_rule.items()):
-            by_rule[code] = by_rule.get(code, 0) + count
         document = {
             "version": __version__,
             "findings": [f.to_dict() for f in self._findings],
@@ -30,7 +27,7 @@ class JsonReporter:
                 "files": summary.files,
                 "findings": summary.total,
                 "by_severity": dict(sorted(summary.by_severity.items())),
-                "by_rule": by_rule,
+                "by_rule": dict(sorted(summary.by_code.items())),
                 "suppressed": dict(sorted(summary.suppressed.items())),
                 "exit_code": summary.exit_code,
             },
