@@ -63,20 +63,6 @@ policies:
 """
 
 
-def _sagelint_command() -> list[str]:
-    """`sagelint` (or, until linter.cli registers `audit`, the same group with it added)."""
-    from linter.cli import main
-
-    if "audit" in main.commands:
-        return SAGELINT
-    return [
-        PYTHON,
-        "-c",
-        "from linter.cli import main; from linter.audit_cli import audit; "
-        "main.add_command(audit); main(prog_name='sagelint')",
-    ]
-
-
 def create_account(url: str, count: int) -> None:
     """bench/audit_setup.py in a subprocess: boto3 stays out of this process, whose size every
     child's peak RSS would otherwise start from (Linux counts the image a child was forked from)."""
@@ -142,7 +128,7 @@ class Runs:
     def __init__(self, folder: Path, endpoint: str, custodian: Path | None) -> None:
         self.folder = folder
         self.env = fake_credentials(endpoint)
-        audit = [*_sagelint_command(), "audit", "--isolated", "--region", REGION]
+        audit = [*SAGELINT, "audit", "--isolated", "--region", REGION]
         self.commands: dict[str, list[str]] = {
             "floor": [PYTHON, str(Path(__file__).parent / "audit_floor.py"), "--region", REGION],
             "sagelint_no_tags_no_s3": [*audit, "--no-tags", "--no-s3"],
@@ -202,7 +188,7 @@ def bench(count: int, args: argparse.Namespace, custodian: Path | None) -> dict[
 
         with FaultProxy(url) as counter:
             cache = str(folder / "audit.db")
-            audit = [*_sagelint_command(), "audit", "--isolated", "--region", REGION]
+            audit = [*SAGELINT, "audit", "--isolated", "--region", REGION]
             env = fake_credentials(counter.url)
             first, _, _ = timed([*audit, "--cache", cache], env, folder)
             counter.calls.clear()

@@ -1,3 +1,3 @@
-from linter.cli import main
+from linter.cli import console
 
-main()
+console()

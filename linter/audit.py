@@ -18,7 +18,6 @@ findings, without linting), :func:`lint_with_s3` (``sagelint lint --s3``).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import json
 import os
@@ -284,7 +283,7 @@ class AuditCache:
 def options_key(linter: Linter, options: AuditOptions) -> str:
     """A fingerprint of what decides a job's findings: the version, the engine's options (rules,
     severities, policy, baseline; not the folder it runs in) and whether tags and S3 are read."""
-    engine = {f.name: getattr(linter.options, f.name) for f in dataclasses.fields(linter.options)}
+    engine = linter.options._asdict()
     engine.pop("root", None)
     text = repr((__version__, sorted(engine.items()), options.tags, options.s3))
     text += repr(options.s3_max_objects)
@@ -774,7 +773,7 @@ class _S3Linter(Linter):
                 continue
             if listing is not None:
                 found[request.uri] = listing
-        enriched = Document(document.path, dataclasses.replace(job, s3=found), document.locate)
+        enriched = Document(document.path, job._replace(s3=found), document.locate)
         findings = super()._check(enriched)
         if failures:
             pointer = failures[0][0].pointer

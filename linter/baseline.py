@@ -23,7 +23,7 @@ class BaselineError(ValueError):
     """A baseline file that cannot be read; the message names it."""
 
 
-def write_baseline(path: Path, findings: Iterable[Finding]) -> None:
+def write_baseline(path: str | Path, findings: Iterable[Finding]) -> None:
     entries = sorted(
         (
             {
@@ -38,13 +38,13 @@ def write_baseline(path: Path, findings: Iterable[Finding]) -> None:
         key=lambda e: (str(e["path"]), str(e["job"]), str(e["rule"]), str(e["pointer"])),
     )
     document = {"sagelint-baseline": FORMAT, "version": __version__, "findings": entries}
-    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    Path(path).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 
 
-def read_baseline(path: Path) -> Counter[str]:
+def read_baseline(path: str | Path) -> Counter[str]:
     """The fingerprints of a baseline file, counted (the same finding may be known twice)."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
         raise BaselineError(
             f"{path}: cannot read baseline: {(error.strerror or '').lower()}"

@@ -1,32 +1,41 @@
 """Configuration: ``[tool.sagelint]`` in ``pyproject.toml``, or ``.sagelint.toml``.
 
 The file is found by walking up from the current folder (in each folder ``.sagelint.toml``
-first, then a ``pyproject.toml`` that has a ``[tool.sagelint]`` table). It is validated with
-pydantic, imported only when a configuration exists: an unknown key or a wrong type is one
-:class:`ConfigError` naming the file and the key.
+first, then a ``pyproject.toml`` that has a ``[tool.sagelint]`` table). An unknown key or a
+wrong value is one :class:`ConfigError` naming the file and the key.
+
+The keys are checked here by hand, not with a pydantic model: importing pydantic took 80 ms,
+five times a whole one-file lint, on every run in a configured repository.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+import os
+import re
+from collections.abc import Callable, Mapping
 
+from linter._typing import TYPE_CHECKING, NamedTuple
 from linter.rule import Policy
 
+if TYPE_CHECKING:
+    from typing import Any
+
 CONFIG_NAMES = (".sagelint.toml", "pyproject.toml")
+# What a pyproject.toml with a sagelint table holds: [tool.sagelint], [tool.sagelint.rules], a
+# dotted key tool.sagelint.select = ..., or a [tool] table with a sagelint key. Files without
+# any of these (most of them) are not parsed.
+_TOOL_TABLE = re.compile(rb"""tool\s*\.\s*["']?sagelint\b|^\s*\[\s*tool\s*\]""", re.MULTILINE)
+SEVERITIES = ("error", "warning", "info")
 
 
 class ConfigError(ValueError):
     """A configuration file that cannot be used; the message names the file and key."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """A validated configuration, in the names the engine uses."""
 
-    path: Path
+    path: str
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
@@ -34,37 +43,46 @@ class Settings:
     severity: Mapping[str, str] | None = None
     exclude: tuple[str, ...] = ()
     per_file_ignores: Mapping[str, tuple[str, ...]] | None = None
-    policy: Policy = field(default_factory=Policy)
+    policy: Policy = Policy()
 
     @property
-    def root(self) -> Path:
-        return self.path.parent
+    def root(self) -> str:
+        """The folder of the configuration file: exclude and per-file-ignores globs are
+        relative to it."""
+        return os.path.dirname(os.path.abspath(self.path))
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest configuration file at or above ``start``."""
-    for folder in (start.resolve(), *start.resolve().parents):
+def find_config(start: str) -> str | None:
+    """The nearest configuration file at or above the folder ``start``."""
+    folder = os.path.realpath(start)
+    while True:
         for name in CONFIG_NAMES:
-            candidate = folder / name
-            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+            candidate = os.path.join(folder, name)
+            if os.path.isfile(candidate) and (
+                name != "pyproject.toml" or _has_tool_table(candidate)
+            ):
                 return candidate
-    return None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
-def _has_tool_table(path: Path) -> bool:
+def _has_tool_table(path: str) -> bool:
     try:
-        if b"sagelint" not in path.read_bytes():  # most pyproject.toml files: no TOML parse
-            return False
+        with open(path, "rb") as stream:
+            if not _TOOL_TABLE.search(stream.read()):  # most pyproject.toml files: no parse
+                return False
         return "sagelint" in _read_toml(path).get("tool", {})
     except (ConfigError, OSError):
         return False
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: str) -> dict[str, Any]:
     import tomllib
 
     try:
-        with path.open("rb") as stream:
+        with open(path, "rb") as stream:
             return tomllib.load(stream)
     except OSError as error:
         raise ConfigError(
@@ -74,15 +92,147 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
 
 
-def load_config(path: Path) -> Settings:
+def load_config(path: str | os.PathLike[str]) -> Settings:
     """Read and validate one configuration file (``--config PATH`` or the one found)."""
+    path = os.fspath(path)
     document = _read_toml(path)
-    table: Any = (
-        document.get("tool", {}).get("sagelint") if path.name == "pyproject.toml" else document
-    )
-    where = "[tool.sagelint]" if path.name == "pyproject.toml" else ""
-    if table is None:
-        table = {}
-    from linter.config_model import validate
+    in_pyproject = os.path.basename(path) == "pyproject.toml"
+    table: Any = document.get("tool", {}).get("sagelint", {}) if in_pyproject else document
+    prefix = f"{path}: {'[tool.sagelint] ' if in_pyproject else ''}"
+    try:
+        return _settings(table, path)
+    except _Invalid as problem:
+        raise ConfigError(prefix + str(problem)) from None
 
-    return validate(table, path, where)
+
+# --- the keys and their values --------------------------------------------------------------
+
+
+class _Invalid(Exception):
+    """One wrong key or value: ``key: what is wrong``."""
+
+
+def _kind(value: object) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
+    names.update({list: "an array", dict: "a table"})
+    return names.get(type(value), "a date or time")
+
+
+def _table(value: object, key: str, known: tuple[str, ...] = ()) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Invalid(f"{key + ': ' if key else ''}must be a table (got {_kind(value)})")
+    for name in value:
+        if known and name not in known:
+            raise _Invalid(f"unknown key {f'{key}.{name}' if key else name!r}")
+    return value
+
+
+def _strings(value: object, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise _Invalid(f"{key}: must be an array of strings (got {_kind(value)})")
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            raise _Invalid(f"{key}[{index}]: must be a string (got {_kind(item)})")
+    return tuple(value)
+
+
+def _codes(value: object, key: str) -> tuple[str, ...]:
+    codes = _strings(value, key)
+    for index, code in enumerate(codes):
+        if not code.strip():
+            raise _Invalid(f"{key}[{index}]: must be a rule code or prefix (got '')")
+    return tuple(code.strip().upper() for code in codes)
+
+
+def _severity(value: object, key: str) -> str:
+    if value not in SEVERITIES:
+        got = repr(value) if isinstance(value, str) else _kind(value)
+        raise _Invalid(f"{key}: must be 'error', 'warning' or 'info' (got {got})")
+    return str(value)
+
+
+def _count(value: object, key: str) -> int:
+    if type(value) is not int:
+        raise _Invalid(f"{key}: must be an integer (got {_kind(value)})")
+    if value < 1:
+        raise _Invalid(f"{key}: must be at least 1 (got {value})")
+    return value
+
+
+def _pattern(value: object, key: str) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(f"{key}: must be a string (got {_kind(value)})")
+    import regex  # the matcher of SM504, with its timeout
+
+    try:
+        regex.compile(value)
+    except regex.error as error:
+        raise _Invalid(f"{key}: not a regular expression: {error}") from None
+    return value
+
+
+# [tool.sagelint.rules] key: Policy field, and how its value is checked.
+_POLICY: dict[str, tuple[str, Callable[[object, str], Any]]] = {
+    "max-runtime-seconds": ("max_runtime_seconds", _count),
+    "allowed-instance-types": ("allowed_instance_types", _strings),
+    "max-instance-count": ("max_instance_count", _count),
+    "allowed-image-registries": ("allowed_image_registries", _strings),
+    "required-tags": ("required_tags", _strings),
+    "job-name-pattern": ("job_name_pattern", _pattern),
+}
+_KEYS = (
+    "select",
+    "ignore",
+    "extend-select",
+    "fail-on",
+    "severity",
+    "exclude",
+    "per-file-ignores",
+    "rules",
+)
+
+
+def _settings(value: object, path: str) -> Settings:
+    from linter.engine import SelectorError, check_selectors
+
+    table = _table(value, "", _KEYS)
+    get = table.get
+    select = _codes(get("select"), "select") if "select" in table else None
+    severity = {
+        code.strip().upper(): _severity(level, f"severity.{code}")
+        for code, level in _table(get("severity", {}), "severity").items()
+    }
+    per_file_ignores = {
+        glob: _codes(codes, f"per-file-ignores.{glob}")
+        for glob, codes in _table(get("per-file-ignores", {}), "per-file-ignores").items()
+    }
+    rules = _table(get("rules", {}), "rules", tuple(_POLICY))
+    settings = Settings(
+        path=path,
+        select=select,
+        ignore=_codes(get("ignore", []), "ignore"),
+        extend_select=_codes(get("extend-select", []), "extend-select"),
+        fail_on=_severity(get("fail-on"), "fail-on") if "fail-on" in table else None,
+        severity=severity,
+        exclude=_strings(get("exclude", []), "exclude"),
+        per_file_ignores=per_file_ignores,
+        policy=Policy(
+            **{
+                field: check(rules[key], f"rules.{key}")
+                for key, (field, check) in _POLICY.items()
+                if key in rules
+            }
+        ),
+    )
+    try:
+        for key, codes in (
+            ("select", select or ()),
+            ("ignore", settings.ignore),
+            ("extend-select", settings.extend_select),
+            ("severity", tuple(severity)),
+            *((f"per-file-ignores.{glob}", codes) for glob, codes in per_file_ignores.items()),
+        ):
+            check_selectors(codes, f"{key}: ")
+    except SelectorError as error:
+        raise _Invalid(str(error)) from None
+    return settings

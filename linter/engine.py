@@ -11,23 +11,29 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from types import MappingProxyType
 
-from linter.findings import Finding, Severity
-from linter.job import Job, Kind
+from linter._typing import TYPE_CHECKING, NamedTuple
+from linter.findings import Finding
+from linter.job import Job
 from linter.loaders import (
     DEFAULT_MAX_DOCUMENT_SIZE,
     STDIN,
     Document,
     LoadError,
+    clean_path,
     job_kind,
     load_source,
     sources,
 )
 from linter.rule import Policy, Rule
 from rules import RULES, RULES_BY_CODE
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from linter.findings import Severity
+    from linter.job import Kind
 
 # Problems with the input itself: always reported, whatever is selected or suppressed, and they
 # make the run exit with 2 (the input could not be checked), not 1.
@@ -46,8 +52,7 @@ def check_selectors(selectors: Iterable[str], where: str = "") -> None:
             raise SelectorError(f"{where}{selector!r} matches no rule (see `sagelint rules`)")
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     """What to check and how: the command line and the configuration file end up here.
 
     ``exclude`` and ``per_file_ignores`` globs match a file's path relative to ``root`` (the
@@ -57,12 +62,12 @@ class Options:
 
     select: Sequence[str] = ("SM",)
     ignore: Sequence[str] = ()
-    severity: Mapping[str, Severity] = field(default_factory=dict)
+    severity: Mapping[str, Severity] = MappingProxyType({})
     max_document_size: int = DEFAULT_MAX_DOCUMENT_SIZE
-    policy: Policy = field(default_factory=Policy)
+    policy: Policy = Policy()
     exclude: Sequence[str] = ()
-    per_file_ignores: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    root: Path = field(default_factory=Path.cwd)
+    per_file_ignores: Mapping[str, Sequence[str]] = MappingProxyType({})
+    root: str | None = None  # None: the current folder when the Linter is built
     baseline: Counter[str] | None = None
     jobs: int | None = None  # worker processes for many files; None: one per CPU
 
@@ -82,15 +87,14 @@ def _matches(code: str, selectors: Iterable[str]) -> bool:
     return any(code.startswith(selector.upper()) for selector in selectors)
 
 
-def _glob_matches(path: str, globs: Iterable[str], root: Path) -> bool:
-    candidate = Path(path)
-    try:
-        relative = candidate.resolve().relative_to(root.resolve()).as_posix()
-    except (ValueError, OSError):
-        relative = candidate.as_posix()
+def _glob_matches(path: str, globs: Iterable[str], root: str) -> bool:
+    relative = os.path.relpath(os.path.realpath(path), root)
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        relative = clean_path(path)  # outside the root: as given
+    relative = relative.replace(os.sep, "/")
+    name = os.path.basename(path)
     return any(
-        fnmatch.fnmatchcase(relative, glob) or fnmatch.fnmatchcase(candidate.name, glob)
-        for glob in globs
+        fnmatch.fnmatchcase(relative, glob) or fnmatch.fnmatchcase(name, glob) for glob in globs
     )
 
 
@@ -114,6 +118,7 @@ class Linter:
 
     def __init__(self, options: Options | None = None) -> None:
         self.options = options or Options()
+        self._root = os.path.realpath(self.options.root or os.getcwd())
         enabled = self.options.rules()
         self._checks = {
             kind: [r for r in enabled if r.check and kind in r.kinds]
@@ -140,7 +145,7 @@ class Linter:
         options = self.options
         excluded = None
         if options.exclude:
-            excluded = lambda path: _glob_matches(path, options.exclude, options.root)  # noqa: E731
+            excluded = lambda path: _glob_matches(path, options.exclude, self._root)  # noqa: E731
         for path, name, is_document, findings in self._check_inputs(
             sources(paths, exclude=excluded), load_options
         ):
@@ -256,7 +261,7 @@ class Linter:
         by_file = [
             code
             for glob, codes in self.options.per_file_ignores.items()
-            if _glob_matches(document.path, [glob], self.options.root)
+            if _glob_matches(document.path, [glob], self._root)
             for code in codes
         ]
         kept = []

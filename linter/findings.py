@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from linter._typing import TYPE_CHECKING, NamedTuple
 
-Severity = Literal["info", "warning", "error"]
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    Severity = Literal["info", "warning", "error"]
+
 SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
 SEVERITY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SEVERITIES)}
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem found in one job document.
 
     ``line`` and ``column`` are 1-based and point at the offending value in ``path`` (at the
@@ -29,7 +31,7 @@ class Finding:
     job: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return self._asdict()
 
     def fingerprint(self) -> str:
         """A stable identity: rule, job (the file when the job has no name) and pointer.

@@ -10,10 +10,14 @@ says nothing rather than crash; the schema check reports the malformed value.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
 
-Kind = Literal["describe", "create"]
+from linter._typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    Kind = Literal["describe", "create"]
+
 Key = str | int
 
 
@@ -22,8 +26,7 @@ def pointer(*tokens: Key) -> str:
     return "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in tokens)
 
 
-@dataclass(frozen=True, slots=True)
-class Job:
+class Job(NamedTuple):
     kind: Kind
     data: Mapping[str, Any]
     # The job's tags when known: a request spec's Tags, an event's Tags, ListTags in an audit.

@@ -12,11 +12,9 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
-from linter.job import Job, Kind
+from linter._typing import TYPE_CHECKING, NamedTuple
+from linter.job import Job
 from linter.locate import (
     DECODER,
     JsonLocator,
@@ -28,10 +26,12 @@ from linter.locate import (
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Any, BinaryIO, Literal
+
+    from linter.job import Kind
 
     Locator = JsonLocator | YamlLocator
-
-Format = Literal["json", "jsonl", "yaml"]
+    Format = Literal["json", "jsonl", "yaml"]
 FORMATS_BY_SUFFIX: Mapping[str, Format] = {
     ".json": "json",
     ".jsonl": "jsonl",
@@ -74,8 +74,7 @@ REQUEST_MEMBERS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(NamedTuple):
     """One training job read from ``path``; ``locate`` maps a pointer into it to a position."""
 
     path: str
@@ -83,8 +82,7 @@ class Document:
     locate: Callable[[str], Position]
 
 
-@dataclass(frozen=True, slots=True)
-class LoadError:
+class LoadError(NamedTuple):
     path: str
     code: str
     message: str
@@ -115,13 +113,12 @@ def sources(
         if given == STDIN:
             yield given
             continue
-        path = Path(given)
-        if path.is_dir():
+        if os.path.isdir(given):
             found = False
-            for file in _job_files(path):
+            for file in _job_files(given):
                 found = True
-                if exclude is None or not exclude(str(file)):
-                    yield str(file)
+                if exclude is None or not exclude(file):
+                    yield file
             if not found:
                 suffixes = ", ".join(f"*{s}" for s in FORMATS_BY_SUFFIX)
                 yield LoadError(given, "SM001", f"no job files ({suffixes}) in this folder")
@@ -149,7 +146,7 @@ def load_source(
 
         yield from _load_bytes(stdin_name, _sniff_stdin(stdin_name), read, max_document_size)
     else:
-        yield from load_file(Path(source), max_document_size=max_document_size)
+        yield from load_file(source, max_document_size=max_document_size)
 
 
 def load(
@@ -171,13 +168,13 @@ def load(
 
 
 def load_file(
-    path: Path, *, max_document_size: int = DEFAULT_MAX_DOCUMENT_SIZE
+    path: str | os.PathLike[str], *, max_document_size: int = DEFAULT_MAX_DOCUMENT_SIZE
 ) -> Iterator[Loaded]:
-    name = str(path)
-    fmt = FORMATS_BY_SUFFIX.get(path.suffix.lower())
+    name = os.fspath(path)
+    fmt = _format_of(name)
     if fmt == "jsonl":
         try:
-            with path.open("rb") as stream:
+            with open(name, "rb") as stream:
                 yield from _load_lines(
                     name, _bounded_lines(stream, max_document_size), max_document_size
                 )
@@ -186,7 +183,7 @@ def load_file(
         return
 
     def read() -> bytes:
-        with path.open("rb") as stream:
+        with open(name, "rb") as stream:
             return _read_limited(stream.read, max_document_size)
 
     yield from _load_bytes(name, fmt, read, max_document_size)
@@ -200,12 +197,23 @@ def _bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes]:
             line = stream.readline(limit + 1)
 
 
-def _job_files(folder: Path) -> Iterator[Path]:
+def _job_files(folder: str) -> Iterator[str]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for file in sorted(files):
-            if Path(file).suffix.lower() in FORMATS_BY_SUFFIX and not file.startswith("."):
-                yield Path(root, file)
+            if _format_of(file) and not file.startswith("."):
+                yield clean_path(os.path.join(root, file))
+
+
+def clean_path(path: str) -> str:
+    """``path`` as :mod:`pathlib` writes it (``./jobs//a.json`` is ``jobs/a.json``), without
+    importing pathlib on the lint path."""
+    parts = [part for part in path.split(os.sep) if part not in ("", ".")]
+    return (os.sep if path.startswith(os.sep) else "") + os.sep.join(parts) or "."
+
+
+def _format_of(name: str) -> Format | None:
+    return FORMATS_BY_SUFFIX.get(os.path.splitext(name)[1].lower())
 
 
 def _reason(error: OSError) -> str:
@@ -213,7 +221,7 @@ def _reason(error: OSError) -> str:
 
 
 def _sniff_stdin(name: str) -> Format | None:
-    return FORMATS_BY_SUFFIX.get(Path(name).suffix.lower())
+    return _format_of(name)
 
 
 def _read_limited(read: Callable[[int], bytes], limit: int) -> bytes:

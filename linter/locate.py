@@ -13,9 +13,12 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+
+from linter._typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import Any
+
     import yaml
 
 Position = tuple[int, int]

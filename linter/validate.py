@@ -31,14 +31,18 @@ Semantics, beyond plain JSON Schema draft 2020-12:
 from __future__ import annotations
 
 import json
+import os
 import re
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Literal
 
-Kind = Literal["describe", "create"]
+from linter._typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    Kind = Literal["describe", "create"]
+
 
 SCHEMA_FILES: dict[str, str] = {
     "describe": "describe-training-job.schema.json",
@@ -53,17 +57,18 @@ _MAX_SHOWN = 60
 _MAX_SUGGESTIONS = 50  # no "did you mean" once a document has this many issues
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaIssue:
+class SchemaIssue(NamedTuple):
     pointer: str  # RFC 6901 JSON pointer into the job document ("" = the document itself)
     code: str  # SM010 schema violation | SM011 unknown field | SM012 unknown open-enum value
     message: str
 
 
-Issues = list[SchemaIssue]
-# A compiled schema: check(value, parent, token, issues) validates `value`, whose pointer is
-# `parent + token`, and appends what is wrong to `issues`. The pointer is built only when needed.
-Check = Callable[[Any, str, str, Issues], None]
+if TYPE_CHECKING:
+    Issues = list[SchemaIssue]
+    # A compiled schema: check(value, parent, token, issues) validates `value`, whose pointer
+    # is `parent + token`, and appends what is wrong to `issues`. The pointer is built only when
+    # needed.
+    Check = Callable[[Any, str, str, Issues], None]
 
 _CHECKS: dict[str, Check] = {}
 
@@ -74,20 +79,22 @@ def validate_job(data: object, kind: Literal["describe", "create"]) -> list[Sche
     if check is None:
         if kind not in SCHEMA_FILES:
             raise ValueError(f"unknown kind of job document: {kind!r}")
-        check = _CHECKS[kind] = compile_schema(json.loads(schema_path(kind).read_text("utf-8")))
+        with open(schema_path(kind), "rb") as stream:
+            check = _CHECKS[kind] = compile_schema(json.load(stream))
     issues: Issues = []
     check(data, "", "", issues)
     return issues
 
 
-def schema_path(kind: str) -> Path:
+def schema_path(kind: str) -> str:
     """The schema file: in the package when installed from a wheel, else next to it."""
     name = SCHEMA_FILES[kind]
-    package = Path(__file__).parent
-    for folder in (package / "schemas", package.parent / "schemas"):
-        if (folder / name).is_file():
-            return folder / name
-    raise FileNotFoundError(f"schema {name} is neither in {package} nor in {package.parent}")
+    package = os.path.dirname(os.path.abspath(__file__))
+    for folder in (package, os.path.dirname(package)):
+        candidate = os.path.join(folder, "schemas", name)
+        if os.path.isfile(candidate):
+            return candidate
+    raise FileNotFoundError(f"schema {name} is in neither {package} nor its parent folder")
 
 
 # --- messages (built only when something is wrong) ------------------------------------------
@@ -385,8 +392,22 @@ def _map(
     return check
 
 
-def _regex(pattern: str) -> Callable[[str], object] | None:
-    """The search function of a pattern, or None (no check) if Python cannot compile it."""
+def _regex(pattern: str) -> Callable[[str], object]:
+    """The search function of a pattern, compiled on first use: a document meets a few of the
+    schema's patterns, and compiling all of them would be most of a one-file lint's work. A
+    pattern Python cannot compile checks nothing."""
+    search: Callable[[str], object] | None = None
+
+    def first_search(value: str) -> object:
+        nonlocal search
+        if search is None:
+            search = _compile(pattern)
+        return search(value)
+
+    return first_search
+
+
+def _compile(pattern: str) -> Callable[[str], object]:
     compiled = _REGEXES.get(pattern)
     if compiled is None:
         try:
@@ -394,7 +415,7 @@ def _regex(pattern: str) -> Callable[[str], object] | None:
                 warnings.simplefilter("ignore")
                 compiled = _REGEXES[pattern] = re.compile(pattern)
         except (re.error, OverflowError, RecursionError, ValueError):
-            return None
+            return lambda value: True
     return compiled.search
 
 

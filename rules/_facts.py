@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
 
+from linter._typing import TYPE_CHECKING
 from linter.job import Job
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def channels(job: Job) -> Iterator[tuple[int, Mapping[str, Any]]]:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
 
+from linter._typing import TYPE_CHECKING
 from linter.job import Job, pointer
 from linter.rule import Violation, rule
 from rules._facts import channels, effective_input_mode, instance_count
+
+if TYPE_CHECKING:
+    from typing import Any
 
 MODEL_DOCS = "botocore SageMaker service model"
 # Input modes that are known not to be Pipe. A mode the model does not know (a placeholder, a

@@ -10,13 +10,15 @@ say nothing. :func:`listing_requests` tells the audit which listings the enabled
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
 
+from linter._typing import TYPE_CHECKING, NamedTuple
 from linter.job import Job, pointer
 from linter.rule import Violation, rule
 from rules._facts import channels, effective_input_mode, instance_count
 from rules._instance_storage import has_local_storage, instance_types
+
+if TYPE_CHECKING:
+    from typing import Any, Literal
 
 MODEL_DOCS = "botocore SageMaker service model"
 S3_CODES = frozenset({"SM203", "SM205", "SM206"})
@@ -27,8 +29,7 @@ SKEW_RATIO = 10
 GIB = 1024**3
 
 
-@dataclass(frozen=True, slots=True)
-class S3Listing:
+class S3Listing(NamedTuple):
     """What S3 holds under one ``S3Uri``, as far as it was read.
 
     For ``S3Prefix`` the objects under the prefix (ListObjectsV2; zero-byte "folder" keys ending
@@ -65,8 +66,7 @@ class S3Listing:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ListingRequest:
+class ListingRequest(NamedTuple):
     """A listing the enabled rules need: ``enough`` objects (None: as many as the cap allows)."""
 
     uri: str

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any
 
+from linter._typing import TYPE_CHECKING
 from linter.job import Job, pointer
 from linter.rule import Violation, rule
 from rules._timestamps import comparable, parse_timestamp
+
+if TYPE_CHECKING:
+    from typing import Any
 
 # Secondary statuses the model still lists but documents as no longer supported.
 RETIRED_SECONDARY = frozenset(

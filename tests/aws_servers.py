@@ -80,15 +80,5 @@ def fake_credentials(endpoint: str | None = None) -> dict[str, str]:
 
 
 def sagelint_command() -> list[str]:
-    """The ``sagelint`` console script; until linter.cli registers ``audit``, a Python one-liner
-    that runs the same ``main`` group with it added."""
-    from linter.cli import main
-
-    if "audit" in main.commands:
-        return [str(SCRIPTS / "sagelint")]
-    return [
-        sys.executable,
-        "-c",
-        "from linter.cli import main; from linter.audit_cli import audit; "
-        "main.add_command(audit); main(prog_name='sagelint')",
-    ]
+    """The ``sagelint`` console script of this environment."""
+    return [str(SCRIPTS / "sagelint")]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
-from click.testing import CliRunner, Result
 
 from linter.cli import main
 from linter.engine import Linter, Options
@@ -59,6 +61,39 @@ def only(findings: list[Finding], code: str) -> list[Finding]:
     return [f for f in findings if f.rule == code]
 
 
+class Result(NamedTuple):
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def _text_stream(data: bytes = b"") -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="", write_through=True)
+
+
 def cli(*args: str, input: str | bytes | None = None) -> Result:
-    """Run ``sagelint ARGS`` in-process, stdout and stderr kept apart."""
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    """Run ``sagelint ARGS`` in-process, standard input given, stdout and stderr kept apart."""
+    data = input.encode() if isinstance(input, str) else (input or b"")
+    stdin, stdout, stderr = _text_stream(data), _text_stream(), _text_stream()
+    saved = sys.stdin
+    sys.stdin = stdin
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                code = main(list(args))
+            except SystemExit as exit:  # argparse: --help, --version, usage errors
+                code = exit.code if isinstance(exit.code, int) else 2 if exit.code else 0
+    finally:
+        sys.stdin = saved
+
+    def text(stream: io.TextIOWrapper) -> str:
+        stream.flush()
+        buffer = stream.buffer
+        assert isinstance(buffer, io.BytesIO)
+        return buffer.getvalue().decode("utf-8")
+
+    return Result(code, text(stdout), text(stderr))

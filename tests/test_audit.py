@@ -12,10 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 
 from linter.audit import AuditOptions, audit, parse_since
-from linter.cli import main
 from linter.engine import Linter, Options
 from linter.findings import Finding
 from tests.aws_moto import (
@@ -28,6 +26,7 @@ from tests.aws_moto import (
     s3_channel,
     wired_session,
 )
+from tests.conftest import Result, cli
 from tests.jobs import clean_request
 
 __all__ = ["aws_env", "moto"]  # fixtures
@@ -61,14 +60,8 @@ def arn(name: str, region: str = "us-east-1", account: str = ACCOUNT) -> str:
 
 
 def sagelint(*args: str) -> Result:
-    """``sagelint audit ARGS`` in-process (the command object itself until linter.cli
-    registers it)."""
-    command = main.commands.get("audit")
-    if command is not None:
-        return CliRunner().invoke(main, ["audit", *args], catch_exceptions=False)
-    from linter.audit_cli import audit as audit_command
-
-    return CliRunner().invoke(audit_command, list(args), catch_exceptions=False)
+    """``sagelint audit ARGS`` in-process."""
+    return cli("audit", *args)
 
 
 # --- what is audited ------------------------------------------------------------------------
@@ -493,7 +486,7 @@ def test_help_documents_every_option_and_the_exit_codes() -> None:
         "--profile", "--region", "--all-regions", "--role-arn", "--external-id",
         "--endpoint-url", "--since", "--status", "--name-contains", "--max-jobs", "--save",
         "--cache", "--no-tags", "--no-s3", "--s3-max-objects", "--concurrency", "--timeout",
-        "--format", "--fail-on", "--select", "--ignore", "AWS_ENDPOINT_URL", "Exit codes",
+        "--format", "--fail-on", "--select", "--ignore", "AWS_ENDPOINT_URL", "exit codes",
         "sagemaker:ListTrainingJobs", "sagemaker:DescribeTrainingJob", "sagemaker:ListTags",
     ):  # fmt: skip
         assert option in text, option
@@ -503,8 +496,7 @@ def test_lint_and_audit_help_never_import_boto3(tmp_path: Path) -> None:
     job = tmp_path / "job.json"
     job.write_text(json.dumps(clean_request()))
     program = (
-        "import sys; from linter.cli import main; from linter.audit_cli import audit\n"
-        "if 'audit' not in main.commands: main.add_command(audit)\n"
+        "import sys; from linter.cli import main\n"
         "try: main(sys.argv[1:])\n"
         "except SystemExit: pass\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore')))"

@@ -47,7 +47,7 @@ def test_lint_help_explains_every_option() -> None:
         "--color",
     ):
         assert option in result.stdout
-    assert "Exit codes" in result.stdout
+    assert "exit codes" in result.stdout
 
 
 def test_clean_documents_pass_with_exit_code_0(tmp_path: Path) -> None:
@@ -231,3 +231,53 @@ def test_many_files_are_checked_in_parallel_with_the_same_report(tmp_path: Path)
     assert summary["suppressed"] == {"tag": 17}  # SM301 on multiples of 15, not of 7, < 300
     junit_serial = cli("lint", "--jobs", "1", "--format", "junit", str(tmp_path)).stdout
     assert cli("lint", "--jobs", "2", "--format", "junit", str(tmp_path)).stdout == junit_serial
+
+
+# What a one-file lint imports decides its start-up (bench/bench_lint.py times it): each of
+# these took longer to import than a whole lint, or pulled in modules that do.
+HEAVY = (
+    "argparse",  # only that: no click
+    "boto3",
+    "botocore",
+    "dataclasses",
+    "inspect",
+    "jsonschema",
+    "pathlib",
+    "pydantic",
+    "shutil",
+    "tabulate",
+    "tomllib",
+    "typing",
+    "yaml",
+)
+
+
+@pytest.mark.parametrize(
+    ("config", "allowed"),
+    [
+        (None, {"argparse"}),
+        ('[tool.sagelint]\nignore = ["SM104"]\n', {"argparse", "tomllib", "typing"}),
+    ],
+)
+@pytest.mark.parametrize("output_format", ["--format=text", "--format=json"])
+def test_a_one_file_lint_imports_nothing_heavy(
+    tmp_path: Path, config: str | None, allowed: set[str], output_format: str
+) -> None:
+    write(tmp_path / "job.json", failing_request())
+    if config:
+        (tmp_path / "pyproject.toml").write_text(config)
+    program = (
+        "import sys\nfrom linter.cli import main\n"
+        "code = main(['lint', *sys.argv[1:2], 'job.json'])\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(sys.argv[2:])), code)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program, output_format, *HEAVY],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    imported, code = done.stdout.strip().splitlines()[-1].rsplit(" ", 1)
+    assert code == "1"  # the lint ran and found what failing_request() holds
+    assert imported == str(sorted(allowed))

@@ -41,12 +41,20 @@ def rules_reported(*args: str) -> tuple[list[str], int, dict[str, Any]]:
 # --- configuration files --------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "table",
+    [
+        '[tool.sagelint]\nignore = ["SM101"]\nfail-on = "warning"\n',
+        '[project]\nname = "sagelint-user"\n[ tool . "sagelint" ]\nignore = ["SM101"]\n'
+        'fail-on = "warning"\n',
+        'tool.sagelint.ignore = ["SM101"]\ntool.sagelint.fail-on = "warning"\n',
+        '[tool]\nsagelint = { ignore = ["SM101"], fail-on = "warning" }\n',
+    ],
+)
 def test_pyproject_table_is_found_walking_up(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, table: str
 ) -> None:
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.sagelint]\nignore = ["SM101"]\nfail-on = "warning"\n'
-    )
+    (tmp_path / "pyproject.toml").write_text(table)
     write(tmp_path / "jobs" / "deep" / "job.json", failing())
     monkeypatch.chdir(tmp_path / "jobs" / "deep")
     assert rules_reported("job.json")[:2] == (["SM301"], 1)
@@ -57,7 +65,9 @@ def test_pyproject_without_table_is_skipped_for_one_higher_up(
 ) -> None:
     (tmp_path / ".sagelint.toml").write_text('ignore = ["SM3"]\n')
     (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    (tmp_path / "sub" / "pyproject.toml").write_text(
+        '[project]\nname = "sagelint-rules"\n[tool.ruff]\nline-length = 100\n'
+    )
     write(tmp_path / "sub" / "job.json", failing())
     monkeypatch.chdir(tmp_path / "sub")
     assert rules_reported("job.json")[0] == ["SM101"]
@@ -119,22 +129,31 @@ def test_exclude_and_per_file_ignores(tmp_path: Path) -> None:
     ("content", "message"),
     [
         ('selct = ["SM1"]\n', "unknown key 'selct'"),
-        ('fail-on = "fatal"\n', "fail-on: Input should be 'error', 'warning' or 'info'"),
-        ('select = "SM1"\n', "select: Input should be a valid list"),
+        ('fail-on = "fatal"\n', "fail-on: must be 'error', 'warning' or 'info' (got 'fatal')"),
+        ('select = "SM1"\n', "select: must be an array of strings (got a string)"),
         ('select = ["SM9"]\n', "select: 'SM9' matches no rule"),
         (
             '[rules]\nmax-runtime-seconds = "1d"\n',
-            "rules.max-runtime-seconds: Input should be a valid integer",
+            "rules.max-runtime-seconds: must be an integer (got a string)",
         ),
         (
             "[rules]\nmax-runtime-seconds = 0\n",
-            "rules.max-runtime-seconds: Input should be greater than or equal to 1",
+            "rules.max-runtime-seconds: must be at least 1 (got 0)",
         ),
         (
             '[rules]\njob-name-pattern = "(unclosed"\n',
-            "rules.job-name-pattern: Value error, not a regular expression",
+            "rules.job-name-pattern: not a regular expression",
         ),
         ("[rules]\nmax_runtime_seconds = 5\n", "unknown key 'rules.max_runtime_seconds'"),
+        ("[rules]\nmax-instance-count = true\n", "rules.max-instance-count: must be an integer"),
+        ('ignore = ["SM1", 3]\n', "ignore[1]: must be a string (got an integer)"),
+        ('ignore = [" "]\n', "ignore[0]: must be a rule code or prefix"),
+        ('severity = { SM101 = "fatal" }\n', "severity.SM101: must be 'error', 'warning'"),
+        ('severity = { SM9 = "info" }\n', "severity: 'SM9' matches no rule"),
+        ('severity = "info"\n', "severity: must be a table (got a string)"),
+        ('[per-file-ignores]\n"a/*" = "SM1"\n', "per-file-ignores.a/*: must be an array"),
+        ("rules = 5\n", "rules: must be a table (got an integer)"),
+        ("exclude = [2026-01-01]\n", "exclude[0]: must be a string (got a date or time)"),
         ("select = [\n", "invalid TOML"),
     ],
 )
@@ -150,12 +169,19 @@ def test_configuration_errors_name_the_file_and_key(
     assert result.stdout == ""
 
 
-def test_pyproject_errors_name_the_table(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text("[tool.sagelint]\nignor = []\n")
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[tool.sagelint]\nignor = []\n", "[tool.sagelint] unknown key 'ignor'"),
+        ("[tool]\nsagelint = 5\n", "[tool.sagelint] must be a table (got an integer)"),
+    ],
+)
+def test_pyproject_errors_name_the_table(tmp_path: Path, content: str, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(content)
     write(tmp_path / "job.json", failing())
     result = cli("lint", "job.json")
     assert result.exit_code == 2
-    assert "pyproject.toml: [tool.sagelint] unknown key 'ignor'" in result.stderr
+    assert f"pyproject.toml: {message}" in result.stderr
 
 
 def test_missing_config_file_is_an_error(tmp_path: Path) -> None:

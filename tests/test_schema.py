@@ -974,13 +974,13 @@ def test_deep_nesting_is_not_descended() -> None:
 
 
 def test_schemas_are_found_in_a_checkout() -> None:
-    assert schema_path("describe") == SCHEMAS / FILES["describe"]
+    assert Path(schema_path("describe")) == SCHEMAS / FILES["describe"]
 
 
 def test_schemas_are_found_in_an_installed_package(tmp_path: Path) -> None:
     package = tmp_path / "linter"
     (package / "schemas").mkdir(parents=True)
-    for name in ("__init__.py", "validate.py"):
+    for name in ("__init__.py", "_typing.py", "validate.py"):
         (package / name).write_text((ROOT / "linter" / name).read_text(encoding="utf-8"))
     for name in FILES.values():
         (package / "schemas" / name).write_text((SCHEMAS / name).read_text(encoding="utf-8"))

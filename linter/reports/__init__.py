@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from importlib import import_module
-from typing import IO, Protocol
 
+from linter._typing import TYPE_CHECKING
 from linter.findings import SEVERITIES, Finding
+
+if TYPE_CHECKING:
+    from typing import IO, Protocol
 
 FORMATS: dict[str, str] = {
     "text": "linter.reports.text:TextReporter",
@@ -20,13 +22,15 @@ FORMATS: dict[str, str] = {
 }
 
 
-@dataclass
 class Summary:
-    jobs: int = 0
-    files: int = 0
-    by_rule: Counter[tuple[str, str]] = field(default_factory=Counter)  # (code, severity)
-    suppressed: Counter[str] = field(default_factory=Counter)  # by reason: tag, baseline, ...
-    exit_code: int = 0
+    """What a run found and checked: counts, filled in as the findings come."""
+
+    def __init__(self) -> None:
+        self.jobs = 0
+        self.files = 0
+        self.by_rule: Counter[tuple[str, str]] = Counter()  # (code, severity)
+        self.suppressed: Counter[str] = Counter()  # by reason: tag, baseline, ...
+        self.exit_code = 0
 
     def add(self, finding: Finding) -> None:
         self.by_rule[finding.rule, finding.severity] += 1
@@ -65,14 +69,15 @@ def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 or noun == 'info' else 's'}"
 
 
-class Reporter(Protocol):
-    def finding(self, finding: Finding) -> None: ...
+if TYPE_CHECKING:  # what every reporter has; typing is not imported at run time
 
-    def finish(self, summary: Summary) -> None: ...
+    class Reporter(Protocol):
+        def finding(self, finding: Finding) -> None: ...
 
+        def finish(self, summary: Summary) -> None: ...
 
-class ReporterFactory(Protocol):
-    def __call__(self, stream: IO[str], *, color: bool) -> Reporter: ...
+    class ReporterFactory(Protocol):
+        def __call__(self, stream: IO[str], *, color: bool) -> Reporter: ...
 
 
 def reporter(name: str, stream: IO[str], *, color: bool = False) -> Reporter:

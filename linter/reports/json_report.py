@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import IO
 
 from linter import __version__
+from linter._typing import TYPE_CHECKING
 from linter.findings import Finding
 from linter.reports import Summary
+
+if TYPE_CHECKING:
+    from typing import IO
 
 
 class JsonReporter:

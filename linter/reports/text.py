@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import IO
-
+from linter._typing import TYPE_CHECKING
 from linter.findings import Finding
 from linter.reports import Summary
+
+if TYPE_CHECKING:
+    from typing import IO
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
 
@@ -37,15 +39,14 @@ class TextReporter:
             checked = summary.describe().replace("0 findings in ", "", 1)
             write(_paint(f"All checks passed: {checked}.", "32", self._color) + "\n")
             return
-        from tabulate import tabulate
-
+        from linter.reports.table import table
         from rules import RULES_BY_CODE
 
         rows = [
             (code, RULES_BY_CODE[code].name, severity, count)
             for (code, severity), count in sorted(summary.by_rule.items())
         ]
-        write("\n" + tabulate(rows, headers=("rule", "name", "severity", "count")) + "\n")
+        write("\n" + table(rows, ("rule", "name", "severity", "count")) + "\n")
         write(f"\nFound {summary.describe()}.\n")
 
 
@@ -59,8 +60,7 @@ class StatisticsReporter:
         pass  # counted in the summary
 
     def finish(self, summary: Summary) -> None:
-        from tabulate import tabulate
-
+        from linter.reports.table import table
         from rules import RULES_BY_CODE
 
         rows = [
@@ -68,5 +68,5 @@ class StatisticsReporter:
             for code, count in sorted(summary.by_code.items(), key=lambda item: (-item[1], item[0]))
         ]
         if rows:
-            self._stream.write(tabulate(rows, tablefmt="plain", colalign=("right",)) + "\n")
+            self._stream.write(table(rows) + "\n")
         self._stream.write(f"Found {summary.describe()}.\n")
