@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from linter import __version__
 from linter._typing import TYPE_CHECKING, NamedTuple
+from linter.patterns import Pattern
 
 if TYPE_CHECKING:
     from typing import IO, Any, NoReturn
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 SEVERITY_CHOICES = ("error", "warning", "info")
 FORMAT_CHOICES = ("text", "json", "sarif", "junit", "github")  # = reports.FORMATS, import-free
-_SIZE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
+_SIZE = Pattern(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
 
 EXIT_CODES = """\
 exit codes:
@@ -339,7 +340,6 @@ def add_lint_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--max-document-size",
         type=argument_type(parse_size),
-        default="10MiB",
         metavar="SIZE",
         help="Refuse a file (or a JSON Lines line) larger than this, e.g. 512KiB, 50MB. "
         "[default: 10MiB]",
@@ -377,12 +377,10 @@ def lint(args: argparse.Namespace) -> int:
         findings_of = lambda linter: linter.lint_paths(  # noqa: E731
             paths, stdin_name=args.stdin_filename
         )
-    return run_checks(
-        ReportSettings.of(args),
-        findings_of,
-        max_document_size=args.max_document_size,
-        jobs=args.jobs,
-    )
+    options: dict[str, Any] = {"jobs": args.jobs}
+    if args.max_document_size is not None:
+        options["max_document_size"] = args.max_document_size
+    return run_checks(ReportSettings.of(args), findings_of, **options)
 
 
 def add_rules_options(parser: argparse.ArgumentParser) -> None:

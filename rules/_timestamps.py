@@ -33,11 +33,13 @@ import math
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from linter.patterns import Pattern
+
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MILLISECONDS_FROM = 10**11
 """Epoch values at or above this are milliseconds, below it seconds (see the module docs)."""
 
-_ISO = re.compile(
+_ISO = Pattern(
     r"""
     (?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})
     [Tt\x20]
@@ -51,11 +53,11 @@ _ISO = re.compile(
     """,
     re.VERBOSE | re.ASCII,
 )
-_HTTP_DATE = re.compile(
+_HTTP_DATE = Pattern(
     r"[A-Z][a-z]{2},\x20\d{1,2}\x20[A-Z][a-z]{2}\x20\d{4}\x20\d{2}:\d{2}:\d{2}\x20(?:GMT|UTC|[+-]\d{4})",
     re.ASCII,
 )
-_EPOCH_TEXT = re.compile(r"\d{1,20}(?:\.\d{1,9})?", re.ASCII)
+_EPOCH_TEXT = Pattern(r"\d{1,20}(?:\.\d{1,9})?", re.ASCII)
 
 
 def parse_timestamp(value: object) -> datetime | None:
@@ -93,14 +95,14 @@ def _from_epoch(value: float) -> datetime | None:
 @functools.lru_cache(maxsize=4096)
 def _from_text(text: str) -> datetime | None:
     """(Cached: a document repeats its times, in its transitions and its own fields.)"""
-    if _EPOCH_TEXT.fullmatch(text):
-        return _from_epoch(float(text) if "." in text else int(text))
-    if _HTTP_DATE.fullmatch(text):
-        from email.utils import parsedate_to_datetime
-
-        return parsedate_to_datetime(text)
-    match = _ISO.fullmatch(text)
+    match = _ISO.fullmatch(text)  # the three shapes exclude each other; ISO is the usual one
     if match is None:
+        if _EPOCH_TEXT.fullmatch(text):
+            return _from_epoch(float(text) if "." in text else int(text))
+        if _HTTP_DATE.fullmatch(text):
+            from email.utils import parsedate_to_datetime
+
+            return parsedate_to_datetime(text)
         return None
     parts = match.groupdict()
     fraction = (parts["fraction"] or "").ljust(6, "0")[:6]  # nanoseconds: truncated to micro

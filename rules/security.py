@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from linter.job import Job, pointer
+from linter.patterns import Pattern
 from linter.rule import Violation, rule
 from rules._facts import instance_count
 from rules._instance_storage import has_local_storage, instance_types
@@ -355,32 +356,45 @@ def inter_container_traffic_unencrypted(job: Job) -> Iterator[Violation]:
 SECRET_MAPS = ("HyperParameters", "Environment")
 
 # Shapes of credentials, found anywhere in a value whatever its key is called; the first match
-# names the kind. (pattern, kind)
-_SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"), "a private key"),
-    (re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"), "an AWS access key ID"),
+# names the kind. (substrings that each such value holds, pattern, kind): the substring test
+# comes first, so that a pattern compiles and runs only for values that may match it.
+_SHAPES: tuple[tuple[tuple[str, ...], Pattern, str], ...] = (
     (
-        re.compile(r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
+        ("-----BEGIN ",),
+        Pattern(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
+        "a private key",
+    ),
+    (
+        ("AKIA", "ASIA"),
+        Pattern(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"),
+        "an AWS access key ID",
+    ),
+    (
+        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+        Pattern(r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
         "a GitHub token",
     ),
-    (re.compile(r"(?<![A-Za-z0-9])xox[baprs]-[A-Za-z0-9-]{10,}"), "a Slack token"),
-    (re.compile(r"(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{30,}(?![A-Za-z0-9])"), "a Hugging Face token"),
+    (("xox",), Pattern(r"(?<![A-Za-z0-9])xox[baprs]-[A-Za-z0-9-]{10,}"), "a Slack token"),
     (
-        re.compile(
-            r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"
-        ),
+        ("hf_",),
+        Pattern(r"(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{30,}(?![A-Za-z0-9])"),
+        "a Hugging Face token",
+    ),
+    (
+        ("eyJ",),
+        Pattern(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
         "a JSON Web Token",
     ),
 )
 # user:password@ in a URL (database URLs, MLflow/Git remotes); the password must be literal.
-_URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]+:(?P<password>[^\s/@]+)@")
+_URL_PASSWORD = Pattern(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]+:(?P<password>[^\s/@]+)@")
 # The shape of an AWS secret access key: 40 characters of base64 (AWS's documented example is
 # wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY). Only trusted under a secret-like key name: a
 # 40-character value is often a Git commit or another digest.
-_AWS_SECRET_SHAPE = re.compile(r"(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])[A-Za-z0-9/+]{40}")
+_AWS_SECRET_SHAPE = Pattern(r"(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])[A-Za-z0-9/+]{40}")
 
 # Values that stand for a secret kept elsewhere, or for no secret at all.
-_REFERENCE = re.compile(
+_REFERENCE = Pattern(
     r"""
     \$\{[^}]*\}                                  # ${VAR}, ${ssm:...}
     | \$[A-Za-z_][A-Za-z0-9_]*                   # $VAR
@@ -397,8 +411,8 @@ _NOT_A_SECRET = frozenset(
     {"", "none", "null", "nil", "undefined", "true", "false", "n/a", "na", "tbd", "todo",
      "redacted", "[redacted]", "masked", "hidden", "placeholder"}
 )  # fmt: skip
-_PATH = re.compile(r"(?:/|\./|\.\./|~/|[A-Za-z][A-Za-z0-9+.-]*://)")
-_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_PATH = Pattern(r"(?:/|\./|\.\./|~/|[A-Za-z][A-Za-z0-9+.-]*://)")
+_WORDS = Pattern(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 _PASSWORD_WORDS = ("password", "passwd", "passphrase", "pwd")
 _KEY_PAIRS = {
     ("api", "key"): "an API key",
@@ -486,12 +500,13 @@ def _credential_shaped(value: str) -> bool:
 
 
 def _by_shape(text: str) -> str | None:
-    for pattern, kind in _SHAPES:
-        if pattern.search(text):
+    for anchors, pattern, kind in _SHAPES:
+        if any(anchor in text for anchor in anchors) and pattern.search(text):
             return kind
-    for match in _URL_PASSWORD.finditer(text):
-        if not _stands_in(match.group("password")):
-            return "a password in a URL"
+    if "://" in text and "@" in text:
+        for match in _URL_PASSWORD.finditer(text):
+            if not _stands_in(match.group("password")):
+                return "a password in a URL"
     return None
 
 

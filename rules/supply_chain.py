@@ -6,13 +6,14 @@ import re
 from collections.abc import Iterator
 
 from linter.job import Job
+from linter.patterns import Pattern
 from linter.rule import Violation, rule
 
 # An image reference as SageMaker takes it: "registry/repository[:tag]" or
 # "registry/repository[@digest]" (model docs of AlgorithmSpecification.TrainingImage), with the
 # grammar of the OCI distribution reference (lower-case path components, tags of up to 128
 # characters). Anything else (a placeholder such as "..." or "TrainingImage") is not looked at.
-_REFERENCE = re.compile(
+_REFERENCE = Pattern(
     r"""
     (?P<registry>[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*(?::[0-9]+)?)
     /(?P<repository>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)
