@@ -21,7 +21,7 @@ from linter.cli import (
     add_report_options,
     add_s3_max_objects_option,
     argument_type,
-    at_least,
+    number,
     run_checks,
 )
 
@@ -62,26 +62,17 @@ on with the rest. Ctrl-C stops and reports what was found. A progress line goes 
 error when it is a terminal."""
 
 
-def _split(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
+def _listed(pattern: re.Pattern[str], what: str) -> Callable[[str], list[str]]:
+    """An argparse ``type`` for an option given once or more, each a comma-separated list."""
 
+    def values(text: str) -> list[str]:
+        items = [part.strip() for part in text.split(",") if part.strip()]
+        for item in items:
+            if not pattern.match(item):
+                raise ValueError(f"{item!r} is not {what}")
+        return items
 
-def _regions(text: str) -> list[str]:
-    regions = _split(text)
-    for region in regions:
-        if not _REGION.match(region):
-            raise ValueError(f"{region!r} is not a region name (e.g. eu-west-1)")
-    return regions
-
-
-def _role_arns(text: str) -> list[str]:
-    arns = _split(text)
-    for arn in arns:
-        if not _ROLE_ARN.match(arn):
-            raise ValueError(
-                f"{arn!r} is not an IAM role ARN (arn:aws:iam::111122223333:role/NAME)"
-            )
-    return arns
+    return argument_type(values)
 
 
 def _since(text: str) -> datetime:
@@ -104,20 +95,6 @@ def _file(text: str) -> Path:
     return path
 
 
-def _seconds(text: str) -> float:
-    seconds = float(text)
-    if not seconds >= 0.1:
-        raise ValueError(f"{text} is less than 0.1")
-    return seconds
-
-
-def _concurrency(text: str) -> int:
-    number = int(text)
-    if not 1 <= number <= 128:
-        raise ValueError(f"{number} is not in the range 1 to 128")
-    return number
-
-
 def add_audit_options(parser: argparse.ArgumentParser) -> None:
     parser.usage = "%(prog)s [OPTIONS]"
     parser.description = DESCRIPTION
@@ -135,7 +112,7 @@ def add_audit_options(parser: argparse.ArgumentParser) -> None:
         "--region",
         dest="regions",
         action="extend",
-        type=argument_type(_regions),
+        type=_listed(_REGION, "a region name (e.g. eu-west-1)"),
         default=[],
         metavar="REGION",
         help="Audit this region; repeat it or separate with commas for several. Default: the "
@@ -151,7 +128,7 @@ def add_audit_options(parser: argparse.ArgumentParser) -> None:
         "--role-arn",
         dest="role_arns",
         action="extend",
-        type=argument_type(_role_arns),
+        type=_listed(_ROLE_ARN, "an IAM role ARN (arn:aws:iam::111122223333:role/NAME)"),
         default=[],
         metavar="ARN",
         help="Audit the account of this IAM role, assumed with AssumeRole (repeat it, or "
@@ -189,7 +166,7 @@ def add_audit_options(parser: argparse.ArgumentParser) -> None:
     )
     add(
         "--max-jobs",
-        type=at_least(1),
+        type=number(int, 1),
         metavar="N",
         help="At most N jobs per account and region, the newest first.",
     )
@@ -226,7 +203,7 @@ def add_audit_options(parser: argparse.ArgumentParser) -> None:
     add_s3_max_objects_option(group)
     add(
         "--concurrency",
-        type=argument_type(_concurrency),
+        type=number(int, 1, 128),
         default=16,
         metavar="N",
         help="Jobs described at once (threads). Throttling is retried in botocore's adaptive "
@@ -235,7 +212,7 @@ def add_audit_options(parser: argparse.ArgumentParser) -> None:
     )
     add(
         "--timeout",
-        type=argument_type(_seconds),
+        type=number(float, 0.1),
         default=30.0,
         metavar="SECONDS",
         help="Connect and read timeout of each AWS call. [default: 30.0]",

@@ -66,14 +66,24 @@ def argument_type(convert: Callable[[str], Any]) -> Callable[[str], Any]:
     return checked
 
 
-def at_least(low: int) -> Callable[[str], int]:
-    def whole_number(text: str) -> int:
-        number = int(text)
-        if number < low:
-            raise ValueError(f"{number} is less than {low}")
-        return number
+def number(
+    convert: Callable[[str], float], low: float, high: float | None = None
+) -> Callable[[str], Any]:
+    """An argparse ``type``: ``convert`` (int or float) of the text, from ``low`` to ``high``."""
 
-    return argument_type(whole_number)
+    def in_range(text: str) -> float:
+        kind = "a whole number" if convert is int else "a number"
+        try:
+            value = convert(text)
+        except ValueError:
+            raise ValueError(f"must be {kind} (got {text!r})") from None
+        if not low <= value <= (value if high is None else high):
+            bounds = f"at least {low}" if high is None else f"from {low} to {high}"
+            raise ValueError(f"must be {bounds} (got {text})")
+        return value
+
+    in_range.__name__ = convert.__name__
+    return argument_type(in_range)
 
 
 def _codes(values: Iterable[str]) -> list[str]:
@@ -208,7 +218,7 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
 def add_s3_max_objects_option(parser: argparse.ArgumentParser | Any) -> None:
     parser.add_argument(
         "--s3-max-objects",
-        type=at_least(1),
+        type=number(int, 1),
         default=10_000,
         metavar="N",
         help="With the S3-aware rules: read at most N objects (or manifest entries) per "
@@ -347,7 +357,7 @@ def add_lint_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--jobs",
         "-j",
-        type=at_least(1),
+        type=number(int, 1),
         metavar="N",
         help="Worker processes for runs of many files (256 or more). [default: one per CPU]",
     )

@@ -463,6 +463,9 @@ def test_usage_errors_exit_with_2(monkeypatch: pytest.MonkeyPatch) -> None:
     assert sagelint("--role-arn", "arn:aws:iam::1:user/x").exit_code == 2
     assert sagelint("--external-id", "x", "--region", "us-east-1").exit_code == 2
     assert sagelint("--since", "yesterday", "--region", "us-east-1").exit_code == 2
+    for option, value in (("--concurrency", "500"), ("--timeout", "nan"), ("--max-jobs", "0")):
+        result = sagelint(option, value, "--region", "us-east-1")
+        assert result.exit_code == 2 and f"argument {option}: must be" in result.stderr
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     result = sagelint("--isolated")
     assert result.exit_code == 2 and "no region to audit" in result.stderr

@@ -173,6 +173,16 @@ def test_bad_option_values_are_usage_errors(tmp_path: Path) -> None:
     result = cli("lint", "--max-document-size", "lots", str(tmp_path))
     assert result.exit_code == 2
     assert "is not a size" in result.stderr
+    for value, message in (("0", "must be at least 1 (got 0)"), ("x", "must be a whole number")):
+        result = cli("lint", "--jobs", value, str(tmp_path))
+        assert result.exit_code == 2
+        assert f"argument --jobs/-j: {message}" in result.stderr
+    result = cli("lint", "--no-such-option", str(tmp_path))
+    assert result.exit_code == 2
+    assert "unrecognized arguments: --no-such-option" in result.stderr
+    result = cli("lnt", str(tmp_path))
+    assert result.exit_code == 2
+    assert "invalid choice: 'lnt'" in result.stderr
 
 
 def test_default_path_is_the_current_folder(
