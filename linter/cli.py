@@ -394,7 +394,14 @@ def lint(args: argparse.Namespace) -> int:
 
 
 def add_rules_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", dest="output_format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format",
+        dest="output_format",
+        choices=("text", "json"),
+        default="text",
+        help="A table, or a JSON array with each rule's references, equivalent checks of "
+        "other tools and compliance mapping. [default: text]",
+    )
 
 
 def list_rules(args: argparse.Namespace) -> int:

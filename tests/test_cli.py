@@ -291,3 +291,19 @@ def test_a_one_file_lint_imports_nothing_heavy(
     imported, code = done.stdout.strip().splitlines()[-1].rsplit(" ", 1)
     assert code == "1"  # the lint ran and found what failing_request() holds
     assert imported == str(sorted(allowed))
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path) -> None:
+    for index in range(300):  # enough output to fill the pipe after the reader has gone
+        write(tmp_path / f"job-{index:03}.json", failing_request())
+    process = subprocess.Popen(
+        [SCRIPT, "lint", "--jobs", "1", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert b": SM" in process.stdout.readline()  # `sagelint lint | head -1`
+    process.stdout.close()
+    error = process.stderr.read()
+    assert process.wait() == 2
+    assert error == b""  # no traceback, no "Exception ignored" at exit
