@@ -10,7 +10,6 @@ command module is imported only when that command runs.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import re
 import sys
@@ -565,8 +564,10 @@ def console() -> NoReturn:
         sys.stdout.flush()
     except BrokenPipeError:
         code = 2
-    with contextlib.suppress(OSError):
+    try:  # noqa: SIM105 (contextlib.suppress would be the one import of contextlib)
         sys.stderr.flush()
+    except OSError:
+        pass
     os._exit(code)
 
 
