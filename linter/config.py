@@ -90,6 +90,8 @@ def _read_toml(path: str) -> dict[str, Any]:
         ) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 (byte {error.start})") from None
 
 
 def load_config(path: str | os.PathLike[str]) -> Settings:

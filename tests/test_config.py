@@ -169,6 +169,22 @@ def test_configuration_errors_name_the_file_and_key(
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("name", [".sagelint.toml", "pyproject.toml"])
+def test_a_configuration_that_is_not_utf8_is_one_error_or_skipped(
+    tmp_path: Path, name: str
+) -> None:
+    (tmp_path / name).write_bytes(b'[tool.sagelint]\nignore = ["\xff"]\n')
+    write(tmp_path / "job.json", failing())
+    result = cli("lint", "--config", name, "job.json")
+    assert result.exit_code == 2
+    assert result.stderr == f"sagelint: error: {name}: invalid TOML: not UTF-8 (byte 27)\n"
+    # Found by walking up: a .sagelint.toml is still an error; a pyproject.toml that cannot
+    # be read as TOML is not taken for a configuration (as with any other invalid TOML).
+    found = cli("lint", "job.json")
+    assert found.exit_code == (2 if name == ".sagelint.toml" else 1)
+    assert ("not UTF-8" in found.stderr) == (name == ".sagelint.toml")
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
