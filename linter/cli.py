@@ -230,11 +230,8 @@ def _configuration(settings: ReportSettings) -> Settings | None:
 
     if settings.isolated:
         return None
-    path = settings.config or find_config(os.getcwd())
-    if path is None:
-        return None
     try:
-        return load_config(path)
+        return load_config(settings.config) if settings.config else find_config(os.getcwd())
     except ConfigError as error:
         raise UsageError(str(error)) from None
 

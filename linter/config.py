@@ -20,7 +20,6 @@ from linter.rule import Policy
 if TYPE_CHECKING:
     from typing import Any
 
-CONFIG_NAMES = (".sagelint.toml", "pyproject.toml")
 # What a pyproject.toml with a sagelint table holds: [tool.sagelint], [tool.sagelint.rules], a
 # dotted key tool.sagelint.select = ..., or a [tool] table with a sagelint key. Files without
 # any of these (most of them) are not parsed.
@@ -52,42 +51,44 @@ class Settings(NamedTuple):
         return os.path.dirname(os.path.abspath(self.path))
 
 
-def find_config(start: str) -> str | None:
-    """The nearest configuration file at or above the folder ``start``."""
+def find_config(start: str) -> Settings | None:
+    """The configuration nearest at or above the folder ``start``, or None: in each folder
+    ``.sagelint.toml`` first, then a ``pyproject.toml`` that has a sagelint table. Each file is
+    read and parsed once."""
     folder = os.path.realpath(start)
     while True:
-        for name in CONFIG_NAMES:
-            candidate = os.path.join(folder, name)
-            if os.path.isfile(candidate) and (
-                name != "pyproject.toml" or _has_tool_table(candidate)
-            ):
-                return candidate
+        dot_file = os.path.join(folder, ".sagelint.toml")
+        if os.path.isfile(dot_file):
+            return load_config(dot_file)
+        pyproject = os.path.join(folder, "pyproject.toml")
+        document = _with_tool_table(pyproject) if os.path.isfile(pyproject) else None
+        if document is not None:
+            return _validated(document, pyproject)
         parent = os.path.dirname(folder)
         if parent == folder:
             return None
         folder = parent
 
 
-def _has_tool_table(path: str) -> bool:
+def _with_tool_table(path: str) -> dict[str, Any] | None:
+    """A pyproject.toml's document if it has a sagelint table; None if not, or if it cannot be
+    read as TOML (it is then not taken for a configuration)."""
     try:
         with open(path, "rb") as stream:
-            if not _TOOL_TABLE.search(stream.read()):  # most pyproject.toml files: no parse
-                return False
-        return "sagelint" in _read_toml(path).get("tool", {})
+            data = stream.read()
+        if not _TOOL_TABLE.search(data):  # most pyproject.toml files: no TOML parse
+            return None
+        document = _parse_toml(data, path)
     except (ConfigError, OSError):
-        return False
+        return None
+    return document if "sagelint" in document.get("tool", {}) else None
 
 
-def _read_toml(path: str) -> dict[str, Any]:
+def _parse_toml(data: bytes, path: str) -> dict[str, Any]:
     import tomllib
 
     try:
-        with open(path, "rb") as stream:
-            return tomllib.load(stream)
-    except OSError as error:
-        raise ConfigError(
-            f"{path}: cannot read: {(error.strerror or str(error)).lower()}"
-        ) from None
+        return tomllib.loads(data.decode())
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     except UnicodeDecodeError as error:
@@ -97,7 +98,17 @@ def _read_toml(path: str) -> dict[str, Any]:
 def load_config(path: str | os.PathLike[str]) -> Settings:
     """Read and validate one configuration file (``--config PATH`` or the one found)."""
     path = os.fspath(path)
-    document = _read_toml(path)
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read()
+    except OSError as error:
+        raise ConfigError(
+            f"{path}: cannot read: {(error.strerror or str(error)).lower()}"
+        ) from None
+    return _validated(_parse_toml(data, path), path)
+
+
+def _validated(document: dict[str, Any], path: str) -> Settings:
     in_pyproject = os.path.basename(path) == "pyproject.toml"
     table: Any = document.get("tool", {}).get("sagelint", {}) if in_pyproject else document
     prefix = f"{path}: {'[tool.sagelint] ' if in_pyproject else ''}"
