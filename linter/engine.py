@@ -87,15 +87,19 @@ def _matches(code: str, selectors: Iterable[str]) -> bool:
     return any(code.startswith(selector.upper()) for selector in selectors)
 
 
-def _glob_matches(path: str, globs: Iterable[str], root: str) -> bool:
+def _matching_globs(path: str, globs: Iterable[str], root: str) -> list[str]:
+    """The globs that match ``path``: its path relative to ``root`` (as given when it is
+    outside), or its name. The path is resolved once, however many globs there are."""
     relative = os.path.relpath(os.path.realpath(path), root)
     if relative == os.pardir or relative.startswith(os.pardir + os.sep):
         relative = clean_path(path)  # outside the root: as given
     relative = relative.replace(os.sep, "/")
     name = os.path.basename(path)
-    return any(
-        fnmatch.fnmatchcase(relative, glob) or fnmatch.fnmatchcase(name, glob) for glob in globs
-    )
+    return [
+        glob
+        for glob in globs
+        if fnmatch.fnmatchcase(relative, glob) or fnmatch.fnmatchcase(name, glob)
+    ]
 
 
 def ignored_by_tag(job: Job) -> list[str]:
@@ -145,7 +149,7 @@ class Linter:
         options = self.options
         excluded = None
         if options.exclude:
-            excluded = lambda path: _glob_matches(path, options.exclude, self._root)  # noqa: E731
+            excluded = lambda path: bool(_matching_globs(path, options.exclude, self._root))  # noqa: E731
         for path, name, is_document, findings in self._check_inputs(
             sources(paths, exclude=excluded), load_options
         ):
@@ -258,12 +262,9 @@ class Linter:
     def _keep(self, document: Document, found: list[tuple[str, str, str]]) -> list[Finding]:
         """Findings minus the suppressed ones, which are counted by reason."""
         by_tag = ignored_by_tag(document.job)
-        by_file = [
-            code
-            for glob, codes in self.options.per_file_ignores.items()
-            if _glob_matches(document.path, [glob], self._root)
-            for code in codes
-        ]
+        per_file = self.options.per_file_ignores
+        matched = _matching_globs(document.path, per_file, self._root) if per_file else []
+        by_file = [code for glob in matched for code in per_file[glob]]
         kept = []
         name = document.job.name
         for code, pointer, message in found:

@@ -144,7 +144,7 @@ def load_source(
 
                 return _read_limited(sys.stdin.buffer.read, max_document_size)
 
-        yield from _load_bytes(stdin_name, _sniff_stdin(stdin_name), read, max_document_size)
+        yield from _load_bytes(stdin_name, _format_of(stdin_name), read, max_document_size)
     else:
         yield from load_file(source, max_document_size=max_document_size)
 
@@ -218,10 +218,6 @@ def _format_of(name: str) -> Format | None:
 
 def _reason(error: OSError) -> str:
     return (error.strerror or str(error)).lower()
-
-
-def _sniff_stdin(name: str) -> Format | None:
-    return _format_of(name)
 
 
 def _read_limited(read: Callable[[int], bytes], limit: int) -> bytes:
