@@ -214,7 +214,7 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_s3_max_objects_option(parser: argparse.ArgumentParser | Any) -> None:
+def add_s3_max_objects_option(parser: argparse._ActionsContainer) -> None:
     parser.add_argument(
         "--s3-max-objects",
         type=number(int, 1),
