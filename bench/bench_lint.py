@@ -69,10 +69,10 @@ def main() -> None:
 
     # Byte-compile the package as `pip install` does: with PYTHONDONTWRITEBYTECODE set (as on
     # this machine), an editable install would otherwise recompile every module on every start.
-    import linter
-    import rules
+    import sagelint
+    import sagelint.rules
 
-    for package in (linter, rules):
+    for package in (sagelint, sagelint.rules):
         subprocess.run(
             [PYTHON, "-m", "compileall", "-q", str(Path(str(package.__file__)).parent)], check=True
         )

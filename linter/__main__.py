@@ -1,3 +1,3 @@
-from linter.cli import console
+from sagelint.cli import console
 
 console()

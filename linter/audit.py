@@ -35,8 +35,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from linter import __version__
-from linter.aws import (
+from sagelint import __version__
+from sagelint.aws import (
     DEFAULT_CONCURRENCY,
     DEFAULT_S3_MAX_OBJECTS,
     DEFAULT_TIMEOUT,
@@ -56,11 +56,11 @@ from linter.aws import (
     list_jobs,
     resolve_accounts,
 )
-from linter.engine import Linter
-from linter.findings import Finding
-from linter.job import Job
-from linter.loaders import EVENT_DETAIL_TYPE, Document
-from rules.s3_data import S3_CODES, ListingRequest, S3Listing, listing_requests
+from sagelint.engine import Linter
+from sagelint.findings import Finding
+from sagelint.job import Job
+from sagelint.load.loaders import EVENT_DETAIL_TYPE, Document
+from sagelint.rules.s3_data import S3_CODES, ListingRequest, S3Listing, listing_requests
 
 if TYPE_CHECKING:
     import boto3

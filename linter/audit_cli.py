@@ -1,7 +1,7 @@
-"""``sagelint audit``: the command line of the live audit (:mod:`linter.audit`).
+"""``sagelint audit``: the command line of the live audit (:mod:`sagelint.audit`).
 
 Only argparse is needed to declare the command: boto3 loads when it runs, never for ``--help``
-nor for any other command. :func:`linter.cli.build_parser` adds it with
+nor for any other command. :func:`sagelint.cli.build_parser` adds it with
 :func:`add_audit_command`.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from linter.cli import (
+from sagelint.cli import (
     EXIT_CODES,
     ReportSettings,
     UsageError,
@@ -28,11 +28,11 @@ from linter.cli import (
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from linter.audit import AuditOptions
-    from linter.engine import Linter
-    from linter.findings import Finding
+    from sagelint.audit import AuditOptions
+    from sagelint.engine import Linter
+    from sagelint.findings import Finding
 
-# Kept here so that --help needs no import of linter.audit (= linter.aws: constants only).
+# Kept here so that --help needs no import of sagelint.audit (= sagelint.aws: constants only).
 STATUSES = ("InProgress", "Completed", "Failed", "Stopping", "Stopped", "Deleting")
 _REGION = re.compile(r"^[a-z]{2,4}(-[a-z]+)+-\d+$")
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
@@ -76,7 +76,7 @@ def _listed(pattern: re.Pattern[str], what: str) -> Callable[[str], list[str]]:
 
 
 def _since(text: str) -> datetime:
-    from linter.audit import parse_since
+    from sagelint.audit import parse_since
 
     return parse_since(text)
 
@@ -225,7 +225,7 @@ def audit(args: argparse.Namespace) -> int:
         raise UsageError("--region and --all-regions exclude each other")
     if args.external_id and not args.role_arns:
         raise UsageError("--external-id goes with --role-arn")
-    from linter.audit import AuditOptions
+    from sagelint.audit import AuditOptions
 
     options = AuditOptions(
         regions=tuple(dict.fromkeys(args.regions)),
@@ -250,7 +250,7 @@ def audit(args: argparse.Namespace) -> int:
 
 
 def _audit_findings(linter: Linter, options: AuditOptions) -> Iterator[Finding]:
-    from linter.audit import AuditError, audit
+    from sagelint.audit import AuditError, audit
 
     try:
         yield from audit(linter, options)
@@ -261,14 +261,13 @@ def _audit_findings(linter: Linter, options: AuditOptions) -> Iterator[Finding]:
 def s3_lint_findings(
     paths: Sequence[str], stdin_name: str, s3_max_objects: int
 ) -> Callable[[Linter], Iterator[Finding]]:
-    """What ``sagelint lint --s3`` gives :func:`linter.cli.run_checks`: the findings of
+    """What ``sagelint lint --s3`` gives :func:`sagelint.cli.run_checks`: the findings of
     ``paths`` with the S3 data of each job's channels listed first (standard credential chain,
     AWS_PROFILE, AWS_ENDPOINT_URL)."""
 
     def findings_of(linter: Linter) -> Iterator[Finding]:
         from botocore.exceptions import ProfileNotFound
-
-        from linter.audit import lint_with_s3
+        from sagelint.audit import lint_with_s3
 
         try:
             yield from lint_with_s3(

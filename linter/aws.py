@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from linter import __version__
-from rules.s3_data import ListingRequest, S3Listing
+from sagelint import __version__
+from sagelint.rules.s3_data import ListingRequest, S3Listing
 
 if TYPE_CHECKING:
     import boto3

@@ -1,7 +1,7 @@
 """Baselines: today's findings recorded, so that a run reports only the new ones.
 
 A finding is known by its fingerprint (rule, job, JSON pointer: see
-:meth:`linter.findings.Finding.fingerprint`), which survives reformatting the file or
+:meth:`sagelint.findings.Finding.fingerprint`), which survives reformatting the file or
 reordering its keys. The file also keeps rule, job, path and pointer so that a reviewer can
 read it; only the fingerprints count.
 """
@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from linter import __version__
-from linter.findings import Finding
+from sagelint import __version__
+from sagelint.findings import Finding
 
 FORMAT = 1
 

@@ -3,7 +3,7 @@
 Built on :mod:`argparse`, not click: a one-file lint (what pre-commit runs on every commit) has
 to start in about twice the time of a bare interpreter, and importing click alone takes longer
 than that on the machines we measure on (see ``bench/bench_lint.py`` and the README). Each
-command's options are declared once here (the audit's in :mod:`linter.audit_cli`), and each
+command's options are declared once here (the audit's in :mod:`sagelint.audit_cli`), and each
 command module is imported only when that command runs.
 """
 
@@ -14,17 +14,17 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
-from linter import __version__
-from linter._typing import TYPE_CHECKING, NamedTuple
-from linter.patterns import Pattern
+from sagelint import __version__
+from sagelint.patterns import Pattern
 
 if TYPE_CHECKING:
     from typing import IO, Any, NoReturn
 
-    from linter.config import Settings
-    from linter.engine import Linter, Options
-    from linter.findings import Finding
+    from sagelint.config import Settings
+    from sagelint.engine import Linter, Options
+    from sagelint.findings import Finding
 
 SEVERITY_CHOICES = ("error", "warning", "info")
 FORMAT_CHOICES = ("text", "json", "sarif", "junit", "github")  # = reports.FORMATS, import-free
@@ -226,7 +226,7 @@ def add_s3_max_objects_option(parser: argparse._ActionsContainer) -> None:
 
 
 def _configuration(settings: ReportSettings) -> Settings | None:
-    from linter.config import ConfigError, find_config, load_config
+    from sagelint.config import ConfigError, find_config, load_config
 
     if settings.isolated:
         return None
@@ -238,7 +238,7 @@ def _configuration(settings: ReportSettings) -> Settings | None:
 
 def build_options(settings: ReportSettings, **options: Any) -> tuple[Options, str]:
     """The engine's options and the fail-on threshold: command line over configuration."""
-    from linter.engine import Options
+    from sagelint.engine import Options
 
     config = _configuration(settings)
     if config is not None:
@@ -251,7 +251,7 @@ def build_options(settings: ReportSettings, **options: Any) -> tuple[Options, st
     select += [*(config.extend_select if config else ()), *_codes(settings.extend_select)]
     ignore = [*(config.ignore if config else ()), *_codes(settings.ignore)]
     if settings.baseline and not settings.write_baseline:
-        from linter.baseline import BaselineError, read_baseline
+        from sagelint.baseline import BaselineError, read_baseline
 
         try:
             options["baseline"] = read_baseline(settings.baseline)
@@ -269,11 +269,11 @@ def run_checks(
     """Build the linter, stream its findings into the report; the exit code.
 
     ``findings_of`` gets the linter and yields findings (from files, or from AWS); ``options``
-    are further :class:`~linter.engine.Options` fields.
+    are further :class:`~sagelint.engine.Options` fields.
     """
-    from linter.engine import INPUT_ERRORS, Linter, SelectorError
-    from linter.findings import at_least as severity_at_least
-    from linter.reports import Summary, reporter
+    from sagelint.engine import INPUT_ERRORS, Linter, SelectorError
+    from sagelint.findings import at_least as severity_at_least
+    from sagelint.report import Summary, reporter
 
     engine_options, fail_on = build_options(settings, **options)
     try:
@@ -313,7 +313,7 @@ def run_checks(
         input_error = True
         print("sagelint: interrupted; the report covers what was checked so far", file=sys.stderr)
     if settings.write_baseline:
-        from linter.baseline import write_baseline
+        from sagelint.baseline import write_baseline
 
         write_baseline(settings.write_baseline, kept)
         print(f"sagelint: wrote {len(kept)} findings to {settings.write_baseline}", file=sys.stderr)
@@ -376,7 +376,7 @@ def lint(args: argparse.Namespace) -> int:
     paths: Sequence[str] = args.paths or (".",)
     findings_of: Callable[[Linter], Iterable[Finding]]
     if args.s3:
-        from linter.audit_cli import s3_lint_findings
+        from sagelint.audit_cli import s3_lint_findings
 
         findings_of = s3_lint_findings(paths, args.stdin_filename, args.s3_max_objects)
     else:
@@ -401,7 +401,7 @@ def add_rules_options(parser: argparse.ArgumentParser) -> None:
 
 
 def list_rules(args: argparse.Namespace) -> int:
-    from rules import RULES
+    from sagelint.rules import RULES
 
     if args.output_format == "json":
         import json
@@ -421,7 +421,7 @@ def list_rules(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(rows, indent=2))
         return 0
-    from linter.reports.table import table
+    from sagelint.report.table import table
 
     lines = [(r.code, r.name, r.severity, r.summary) for r in RULES]
     print(table(lines, ("code", "name", "severity", "summary")))
@@ -434,7 +434,7 @@ def add_explain_options(parser: argparse.ArgumentParser) -> None:
 
 
 def explain(args: argparse.Namespace) -> int:
-    from rules import RULES
+    from sagelint.rules import RULES
 
     wanted = args.code.strip()
     found = next((r for r in RULES if wanted.upper() == r.code or wanted == r.name), None)
@@ -445,7 +445,7 @@ def explain(args: argparse.Namespace) -> int:
 
 
 def explanation(code: str) -> str:
-    from rules import RULES_BY_CODE
+    from sagelint.rules import RULES_BY_CODE
 
     r = RULES_BY_CODE[code]
     lines = [
@@ -480,23 +480,23 @@ def explanation(code: str) -> str:
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "lint": (
         "Lint training job documents in files, folders or standard input.",
-        "linter.cli:add_lint_options",
-        "linter.cli:lint",
+        "sagelint.cli:add_lint_options",
+        "sagelint.cli:lint",
     ),
     "audit": (
         "Audit the training jobs of live AWS accounts.",
-        "linter.audit_cli:add_audit_options",
-        "linter.audit_cli:audit",
+        "sagelint.audit_cli:add_audit_options",
+        "sagelint.audit_cli:audit",
     ),
     "rules": (
         "List every rule: code, name, default severity and summary.",
-        "linter.cli:add_rules_options",
-        "linter.cli:list_rules",
+        "sagelint.cli:add_rules_options",
+        "sagelint.cli:list_rules",
     ),
     "explain": (
         "Print the documentation of a rule.",
-        "linter.cli:add_explain_options",
-        "linter.cli:explain",
+        "sagelint.cli:add_explain_options",
+        "sagelint.cli:explain",
     ),
 }
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, NamedTuple
 
-from linter._typing import TYPE_CHECKING, NamedTuple
-from linter.rule import Policy
+from sagelint.rule_api import Policy
 
 if TYPE_CHECKING:
     from typing import Any
@@ -206,7 +206,7 @@ _KEYS = (
 
 
 def _settings(value: object, path: str) -> Settings:
-    from linter.engine import SelectorError, check_selectors
+    from sagelint.engine import SelectorError, check_selectors
 
     table = _table(value, "", _KEYS)
     get = table.get

@@ -12,11 +12,11 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
-from linter._typing import TYPE_CHECKING, NamedTuple
-from linter.findings import Finding
-from linter.job import Job
-from linter.loaders import (
+from sagelint.findings import Finding
+from sagelint.job import Job
+from sagelint.load.loaders import (
     DEFAULT_MAX_DOCUMENT_SIZE,
     STDIN,
     Document,
@@ -26,14 +26,14 @@ from linter.loaders import (
     load_source,
     sources,
 )
-from linter.rule import Policy, Rule
-from rules import RULES, RULES_BY_CODE
+from sagelint.rule_api import Policy, Rule
+from sagelint.rules import RULES, RULES_BY_CODE
 
 if TYPE_CHECKING:
     from typing import Any
 
-    from linter.findings import Severity
-    from linter.job import Kind
+    from sagelint.findings import Severity
+    from sagelint.job import Kind
 
 # Problems with the input itself: always reported, whatever is selected or suppressed, and they
 # make the run exit with 2 (the input could not be checked), not 1.
@@ -232,7 +232,7 @@ class Linter:
         found: list[tuple[str, str, str]] = []  # (code, pointer, message)
         try:
             if self._schema_codes:
-                from linter.validate import validate_job
+                from sagelint.schema.validate import validate_job
 
                 found.extend(
                     (issue.code, issue.pointer, issue.message)
@@ -312,7 +312,7 @@ def _input_error(error: LoadError) -> Finding:
 
 
 def lint_paths(paths: Iterable[str], options: Options | None = None) -> Iterator[Finding]:
-    """Lint files and folders of job documents (see :func:`linter.loaders.load`)."""
+    """Lint files and folders of job documents (see :func:`sagelint.load.loaders.load`)."""
     return Linter(options).lint_paths(paths)
 
 

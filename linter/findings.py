@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linter._typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from typing import Any, Literal

@@ -10,8 +10,7 @@ says nothing rather than crash; the schema check reports the malformed value.
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-from linter._typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from typing import Any, Literal

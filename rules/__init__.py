@@ -1,12 +1,12 @@
 """The policy rules, one family per module.
 
-- SM0xx, :mod:`rules.document`: the input itself (reading, parsing, schema);
-- SM1xx, :mod:`rules.security`: encryption, network, secrets;
-- SM2xx, :mod:`rules.data_input`: input channels;
-- SM3xx, :mod:`rules.runtime`: run time and cost;
-- SM4xx, :mod:`rules.status`: status and lifecycle of a job that exists;
-- SM5xx, :mod:`rules.supply_chain`: the training image;
-- :mod:`rules.policy`: the organisation's own policy (SM302, SM309, SM502-SM504), off until
+- SM0xx, :mod:`sagelint.rules.document`: the input itself (reading, parsing, schema);
+- SM1xx, :mod:`sagelint.rules.security`: encryption, network, secrets;
+- SM2xx, :mod:`sagelint.rules.data_input`: input channels;
+- SM3xx, :mod:`sagelint.rules.runtime`: run time and cost;
+- SM4xx, :mod:`sagelint.rules.status`: status and lifecycle of a job that exists;
+- SM5xx, :mod:`sagelint.rules.supply_chain`: the training image;
+- :mod:`sagelint.rules.policy`: the organisation's own policy (SM302, SM309, SM502-SM504), off until
   the configuration sets it.
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from linter.rule import Rule
-from rules import (
+from sagelint.rule_api import Rule
+from sagelint.rules import (
     data_input,
     data_input_more,
     document,

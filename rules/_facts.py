@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
-from linter._typing import TYPE_CHECKING
-from linter.job import Job
+from sagelint.job import Job
 
 if TYPE_CHECKING:
     from typing import Any

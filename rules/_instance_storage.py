@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from linter.job import Job, pointer
+from sagelint.job import Job, pointer
 
 LOCAL_STORAGE: Mapping[str, bool] = {
     # --- EBS-only: an ML storage volume of VolumeSizeInGB, encrypted with VolumeKmsKeyId ---

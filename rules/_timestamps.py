@@ -33,7 +33,7 @@ import math
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from linter.patterns import Pattern
+from sagelint.patterns import Pattern
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MILLISECONDS_FROM = 10**11

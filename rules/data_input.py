@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.job import Job, pointer
-from linter.rule import Violation, rule
-from rules._facts import channels, effective_input_mode
-from rules._instance_storage import has_local_storage, instance_types
+from sagelint.job import Job, pointer
+from sagelint.rule_api import Violation, rule
+from sagelint.rules._facts import channels, effective_input_mode
+from sagelint.rules._instance_storage import has_local_storage, instance_types
 
 
 def _mode_origin(channel_has_mode: bool) -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
-from linter._typing import TYPE_CHECKING
-from linter.job import Job, pointer
-from linter.rule import Violation, rule
-from rules._facts import channels, effective_input_mode, instance_count
+from sagelint.job import Job, pointer
+from sagelint.rule_api import Violation, rule
+from sagelint.rules._facts import channels, effective_input_mode, instance_count
 
 if TYPE_CHECKING:
     from typing import Any

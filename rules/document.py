@@ -6,7 +6,7 @@ exit with 2 because the input could not be checked.
 
 from __future__ import annotations
 
-from linter.rule import Rule
+from sagelint.rule_api import Rule
 
 SCHEMA_SOURCE = (
     "botocore's SageMaker service model (botocore/data/sagemaker/2017-07-24/service-2.json), "

@@ -6,10 +6,10 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterator
 
-from linter.job import Job
-from linter.rule import Policy, Violation, rule
-from rules._facts import instance_count
-from rules._instance_storage import instance_types
+from sagelint.job import Job
+from sagelint.rule_api import Policy, Violation, rule
+from sagelint.rules._facts import instance_count
+from sagelint.rules._instance_storage import instance_types
 
 DEFAULT_RUNTIME_SECONDS = 86_400  # model docs of StoppingCondition.MaxRuntimeInSeconds
 PATTERN_TIMEOUT_SECONDS = 0.1

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from linter.job import Job, pointer
-from linter.rule import Violation, rule
-from rules._facts import instance_count
-from rules._timestamps import comparable, parse_timestamp
+from sagelint.job import Job, pointer
+from sagelint.rule_api import Violation, rule
+from sagelint.rules._facts import instance_count
+from sagelint.rules._timestamps import comparable, parse_timestamp
 
 DAY = 86_400
 MAX_RUNTIME_SECONDS = 28 * DAY  # 2,419,200 s

@@ -3,19 +3,19 @@
 These rules need to know what S3 holds under each channel's ``S3Uri``, and no rule does I/O:
 ``sagelint audit`` (and ``sagelint lint --s3``) list the data first, bounded by a cap on the
 objects read per channel, and attach a summary of each listing to the job
-(:attr:`linter.job.Job.s3`, keyed by ``S3Uri``). Without it (a plain ``sagelint lint``) the rules
+(:attr:`sagelint.job.Job.s3`, keyed by ``S3Uri``). Without it (a plain ``sagelint lint``) the rules
 say nothing. :func:`listing_requests` tells the audit which listings the enabled rules need.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
+from typing import TYPE_CHECKING, NamedTuple
 
-from linter._typing import TYPE_CHECKING, NamedTuple
-from linter.job import Job, pointer
-from linter.rule import Violation, rule
-from rules._facts import channels, effective_input_mode, instance_count
-from rules._instance_storage import has_local_storage, instance_types
+from sagelint.job import Job, pointer
+from sagelint.rule_api import Violation, rule
+from sagelint.rules._facts import channels, effective_input_mode, instance_count
+from sagelint.rules._instance_storage import has_local_storage, instance_types
 
 if TYPE_CHECKING:
     from typing import Any, Literal

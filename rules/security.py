@@ -6,11 +6,11 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 
-from linter.job import Job, pointer
-from linter.patterns import Pattern
-from linter.rule import Violation, rule
-from rules._facts import instance_count
-from rules._instance_storage import has_local_storage, instance_types
+from sagelint.job import Job, pointer
+from sagelint.patterns import Pattern
+from sagelint.rule_api import Violation, rule
+from sagelint.rules._facts import instance_count
+from sagelint.rules._instance_storage import has_local_storage, instance_types
 
 MODEL_DOCS = "botocore SageMaker service model"
 

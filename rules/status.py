@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from linter._typing import TYPE_CHECKING
-from linter.job import Job, pointer
-from linter.rule import Violation, rule
-from rules._timestamps import comparable, parse_timestamp
+from sagelint.job import Job, pointer
+from sagelint.rule_api import Violation, rule
+from sagelint.rules._timestamps import comparable, parse_timestamp
 
 if TYPE_CHECKING:
     from typing import Any

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from linter.job import Job
-from linter.patterns import Pattern
-from linter.rule import Violation, rule
+from sagelint.job import Job
+from sagelint.patterns import Pattern
+from sagelint.rule_api import Violation, rule
 
 # An image reference as SageMaker takes it: "registry/repository[:tag]" or
 # "registry/repository[@digest]" (model docs of AlgorithmSpecification.TrainingImage), with the

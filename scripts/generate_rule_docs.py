@@ -10,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from linter.cli import explanation
-from rules import RULES
+from sagelint.cli import explanation
+from sagelint.rules import RULES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 

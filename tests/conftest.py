@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-
-from linter.cli import main
-from linter.engine import Linter, Options
-from linter.findings import Finding
+from sagelint.cli import main
+from sagelint.engine import Linter, Options
+from sagelint.findings import Finding
 
 DATA = Path(__file__).parent / "data"
 REAL = DATA / "real"

@@ -1,4 +1,4 @@
-"""``sagelint audit`` against moto in-process: the library API (linter.audit.audit) and the
+"""``sagelint audit`` against moto in-process: the library API (sagelint.audit.audit) and the
 command, with faults injected at the HTTP layer (botocore's before-send event)."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sagelint.audit import AuditOptions, audit, parse_since
+from sagelint.engine import Linter, Options
+from sagelint.findings import Finding
 
-from linter.audit import AuditOptions, audit, parse_since
-from linter.engine import Linter, Options
-from linter.findings import Finding
 from tests.aws_moto import (
     ACCOUNT,
     Fault,
@@ -499,7 +499,7 @@ def test_lint_and_audit_help_never_import_boto3(tmp_path: Path) -> None:
     job = tmp_path / "job.json"
     job.write_text(json.dumps(clean_request()))
     program = (
-        "import sys; from linter.cli import main\n"
+        "import sys; from sagelint.cli import main\n"
         "try: main(sys.argv[1:])\n"
         "except SystemExit: pass\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore')))"

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from sagelint.findings import Finding
 
-from linter.findings import Finding
 from tests.conftest import REAL, cli, codes, lint_paths, only, position_of
 from tests.jobs import clean_describe, clean_request
 
@@ -356,7 +356,7 @@ def test_large_json_lines_file_is_linted_in_bounded_memory(tmp_path: Path) -> No
         path.write_text(line * lines)
         probe = (
             "import re, sys\n"
-            "from linter.cli import main\n"
+            "from sagelint.cli import main\n"
             "try:\n    main(['lint', '--select', 'SM3', sys.argv[1]])\n"
             "except SystemExit:\n    pass\n"
             # VmHWM, not ru_maxrss: ru_maxrss survives exec and so counts the forking parent

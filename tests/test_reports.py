@@ -18,13 +18,13 @@ from typing import Any
 
 import jsonschema
 import pytest
+from sagelint.engine import Linter, Options
+from sagelint.findings import Finding
+from sagelint.load.loaders import Document, load
+from sagelint.report import Summary
+from sagelint.report.junit import JUnitReporter
+from sagelint.rules import RULES, RULES_BY_CODE
 
-from linter.engine import Linter, Options
-from linter.findings import Finding
-from linter.loaders import Document, load
-from linter.reports import Summary
-from linter.reports.junit import JUnitReporter
-from rules import RULES, RULES_BY_CODE
 from tests.conftest import DATA, REAL, cli
 from tests.jobs import clean_request
 

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from sagelint.rule_api import Rule
+from sagelint.rules import RULES, RULES_BY_CODE
 
-from linter.rule import Rule
-from rules import RULES, RULES_BY_CODE
 from tests.conftest import cli
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,5 +1,5 @@
 """SM203, SM205, SM206: the rules on jobs whose S3 listings are known, and the listings made by
-``lint --s3`` (linter.audit.lint_with_s3) against moto's S3, in-process."""
+``lint --s3`` (sagelint.audit.lint_with_s3) against moto's S3, in-process."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sagelint.audit import lint_with_s3
+from sagelint.engine import Linter, Options
+from sagelint.findings import Finding
+from sagelint.job import Job
+from sagelint.load.loaders import Document
+from sagelint.rules.s3_data import S3Listing, listing_requests
 
-from linter.audit import lint_with_s3
-from linter.engine import Linter, Options
-from linter.findings import Finding
-from linter.job import Job
-from linter.loaders import Document
-from rules.s3_data import S3Listing, listing_requests
 from tests.aws_moto import Fault, aws_env, job_request, moto, put_objects, s3_channel, wired_session
 from tests.jobs import clean_describe
 

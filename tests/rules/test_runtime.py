@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sagelint.findings import Finding
 
-from linter.findings import Finding
 from tests.conftest import REAL, line_of, lint_paths, only
 from tests.jobs import clean_describe, clean_request
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import botocore.loaders
 import pytest
+from sagelint.cli import FORMAT_CHOICES
+from sagelint.findings import Finding
+from sagelint.rules._instance_storage import LOCAL_STORAGE, family, has_local_storage
 
-from linter.cli import FORMAT_CHOICES
-from linter.findings import Finding
-from rules._instance_storage import LOCAL_STORAGE, family, has_local_storage
 from tests.conftest import REAL, cli, line_of, only
 from tests.jobs import clean_describe, clean_request
 

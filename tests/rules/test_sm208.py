@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sagelint.findings import Finding
 
-from linter.findings import Finding
 from tests.conftest import REAL, line_of, only
 from tests.jobs import clean_describe, clean_request
 

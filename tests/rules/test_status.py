@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sagelint.findings import Finding
+from sagelint.rules._timestamps import parse_timestamp
 
-from linter.findings import Finding
-from rules._timestamps import parse_timestamp
 from tests.conftest import REAL, line_of, lint_paths, real_documents
 from tests.jobs import clean_describe, clean_request
 

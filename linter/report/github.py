@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO
 
-from linter.findings import Finding
-from linter.reports import Summary
-from linter.reports.sarif import is_file_path, repository_path, repository_root
-from rules import RULES_BY_CODE
+from sagelint.findings import Finding
+from sagelint.report import Summary
+from sagelint.report.sarif import is_file_path, repository_path, repository_root
+from sagelint.rules import RULES_BY_CODE
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -13,8 +13,7 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-
-from linter._typing import TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Any

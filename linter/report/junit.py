@@ -20,12 +20,12 @@ import xml.etree.ElementTree as ET
 from pathlib import PurePath
 from typing import IO
 
-from linter.engine import INPUT_ERRORS
-from linter.findings import SEVERITY_RANK, Finding
-from linter.reports import Summary, plural
-from linter.reports.sarif import is_file_path
-from linter.reports.text import format_finding
-from rules import RULES_BY_CODE
+from sagelint.engine import INPUT_ERRORS
+from sagelint.findings import SEVERITY_RANK, Finding
+from sagelint.report import Summary, plural
+from sagelint.report.sarif import is_file_path
+from sagelint.report.text import format_finding
+from sagelint.rules import RULES_BY_CODE
 
 # Characters XML 1.0 does not allow at all, not even as character references.
 _NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from linter import __version__
-from linter._typing import TYPE_CHECKING
-from linter.findings import Finding
-from linter.reports import Summary
+from sagelint import __version__
+from sagelint.findings import Finding
+from sagelint.report import Summary
 
 if TYPE_CHECKING:
     from typing import IO
@@ -49,7 +49,7 @@ class StatisticsJsonReporter:
         pass
 
     def finish(self, summary: Summary) -> None:
-        from rules import RULES_BY_CODE
+        from sagelint.rules import RULES_BY_CODE
 
         rows = [
             {"code": code, "name": RULES_BY_CODE[code].name, "count": count}

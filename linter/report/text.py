@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from linter._typing import TYPE_CHECKING
-from linter.findings import Finding
-from linter.reports import Summary
+from typing import TYPE_CHECKING
+
+from sagelint.findings import Finding
+from sagelint.report import Summary
 
 if TYPE_CHECKING:
     from typing import IO
@@ -39,8 +40,8 @@ class TextReporter:
             checked = summary.describe().replace("0 findings in ", "", 1)
             write(_paint(f"All checks passed: {checked}.", "32", self._color) + "\n")
             return
-        from linter.reports.table import table
-        from rules import RULES_BY_CODE
+        from sagelint.report.table import table
+        from sagelint.rules import RULES_BY_CODE
 
         rows = [
             (code, RULES_BY_CODE[code].name, severity, count)
@@ -60,8 +61,8 @@ class StatisticsReporter:
         pass  # counted in the summary
 
     def finish(self, summary: Summary) -> None:
-        from linter.reports.table import table
-        from rules import RULES_BY_CODE
+        from sagelint.report.table import table
+        from sagelint.rules import RULES_BY_CODE
 
         rows = [
             (count, code, RULES_BY_CODE[code].name, RULES_BY_CODE[code].severity)

@@ -29,11 +29,11 @@ from pathlib import Path, PurePath
 from typing import IO, Any
 from urllib.parse import quote
 
-from linter import __version__
-from linter.findings import SEVERITY_RANK, Finding
-from linter.reports import Summary
-from linter.rule import Rule
-from rules import RULES
+from sagelint import __version__
+from sagelint.findings import SEVERITY_RANK, Finding
+from sagelint.report import Summary
+from sagelint.rule_api import Rule
+from sagelint.rules import RULES
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (

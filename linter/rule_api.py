@@ -1,18 +1,17 @@
 """How a rule is declared: its code, metadata and check function.
 
 Rules live in the ``rules`` package, one family per module; each is a plain function that takes a
-:class:`~linter.job.Job` and yields :class:`Violation` s, decorated with :func:`rule`.
+:class:`~sagelint.job.Job` and yields :class:`Violation` s, decorated with :func:`rule`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-
-from linter._typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from linter.findings import Severity
-    from linter.job import Kind
+    from sagelint.findings import Severity
+    from sagelint.job import Kind
 
 KINDS: frozenset[Kind] = frozenset({"describe", "create"})
 

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from collections import Counter
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from linter._typing import TYPE_CHECKING
-from linter.findings import SEVERITIES, Finding
+from sagelint.findings import SEVERITIES, Finding
 
 if TYPE_CHECKING:
     from typing import IO, Protocol
 
 FORMATS: dict[str, str] = {
-    "text": "linter.reports.text:TextReporter",
-    "json": "linter.reports.json_report:JsonReporter",
-    "statistics": "linter.reports.text:StatisticsReporter",
-    "statistics-json": "linter.reports.json_report:StatisticsJsonReporter",
-    "sarif": "linter.reports.sarif:SarifReporter",
-    "junit": "linter.reports.junit:JUnitReporter",
-    "github": "linter.reports.github:GithubReporter",
+    "text": "sagelint.report.text:TextReporter",
+    "json": "sagelint.report.json_report:JsonReporter",
+    "statistics": "sagelint.report.text:StatisticsReporter",
+    "statistics-json": "sagelint.report.json_report:StatisticsJsonReporter",
+    "sarif": "sagelint.report.sarif:SarifReporter",
+    "junit": "sagelint.report.junit:JUnitReporter",
+    "github": "sagelint.report.github:GithubReporter",
 }
 
 

@@ -12,10 +12,10 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, NamedTuple
 
-from linter._typing import TYPE_CHECKING, NamedTuple
-from linter.job import Job
-from linter.locate import (
+from sagelint.job import Job
+from sagelint.load.locate import (
     DECODER,
     JsonLocator,
     LineIndex,
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, BinaryIO, Literal
 
-    from linter.job import Kind
+    from sagelint.job import Kind
 
     Locator = JsonLocator | YamlLocator
     Format = Literal["json", "jsonl", "yaml"]

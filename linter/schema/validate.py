@@ -31,12 +31,10 @@ Semantics, beyond plain JSON Schema draft 2020-12:
 from __future__ import annotations
 
 import json
-import os
 import re
 import warnings
 from collections.abc import Callable
-
-from linter._typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from typing import Any, Literal
@@ -87,14 +85,10 @@ def validate_job(data: object, kind: Literal["describe", "create"]) -> list[Sche
 
 
 def schema_path(kind: str) -> str:
-    """The schema file: in the package when installed from a wheel, else next to it."""
-    name = SCHEMA_FILES[kind]
-    package = os.path.dirname(os.path.abspath(__file__))
-    for folder in (package, os.path.dirname(package)):
-        candidate = os.path.join(folder, "schemas", name)
-        if os.path.isfile(candidate):
-            return candidate
-    raise FileNotFoundError(f"schema {name} is in neither {package} nor its parent folder")
+    """The schema file, shipped in the package as ``sagelint/schemas/``."""
+    from importlib.resources import files
+
+    return str(files("sagelint.schemas").joinpath(SCHEMA_FILES[kind]))
 
 
 # --- messages (built only when something is wrong) ------------------------------------------
