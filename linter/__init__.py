@@ -14,7 +14,8 @@ and :func:`lint_paths` / :func:`lint_job` to lint files or a document in memory.
 
 __version__ = "0.1.0"
 
-from sagelint.engine import Linter, Options, lint_job, lint_paths
+from sagelint.api import lint_job, lint_paths
+from sagelint.engine import Linter, Options
 from sagelint.findings import Finding
 from sagelint.job import Job, pointer
 from sagelint.rule_api import Rule, Violation, rule

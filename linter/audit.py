@@ -59,7 +59,8 @@ from sagelint.aws import (
 from sagelint.engine import Linter
 from sagelint.findings import Finding
 from sagelint.job import Job
-from sagelint.load.loaders import EVENT_DETAIL_TYPE, Document
+from sagelint.job import EVENT_DETAIL_TYPE
+from sagelint.load.loaders import Document
 from sagelint.rules.s3_data import S3_CODES, ListingRequest, S3Listing, listing_requests
 
 if TYPE_CHECKING:
@@ -570,7 +571,7 @@ def _stamp(value: Any) -> str:
 
 
 def _enabled_codes(linter: Linter) -> frozenset[str]:
-    return frozenset(rule.code for rule in linter.options.rules())
+    return frozenset(rule.code for rule in linter.enabled)
 
 
 def audit_documents(
@@ -737,7 +738,7 @@ class _S3Linter(Linter):
     def __init__(
         self, linter: Linter, max_objects: int, session: boto3.Session, codes: frozenset[str]
     ) -> None:
-        super().__init__(linter.options)
+        super().__init__(linter.options, rules=linter.rules)
         self.on_document = linter.on_document
         self._max_objects = max_objects
         self._session = session

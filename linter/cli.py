@@ -271,13 +271,16 @@ def run_checks(
     ``findings_of`` gets the linter and yields findings (from files, or from AWS); ``options``
     are further :class:`~sagelint.engine.Options` fields.
     """
-    from sagelint.engine import INPUT_ERRORS, Linter, SelectorError
+    from sagelint.document_rules import INPUT_ERROR_CODES as INPUT_ERRORS
+    from sagelint.engine import Linter
+    from sagelint.rules import RULES
+    from sagelint.selectors import SelectorError
     from sagelint.findings import at_least as severity_at_least
     from sagelint.report import Summary, reporter
 
     engine_options, fail_on = build_options(settings, **options)
     try:
-        linter = Linter(engine_options)
+        linter = Linter(engine_options, rules=RULES)
     except SelectorError as error:
         raise UsageError(str(error)) from None
     try:

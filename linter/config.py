@@ -206,7 +206,8 @@ _KEYS = (
 
 
 def _settings(value: object, path: str) -> Settings:
-    from sagelint.engine import SelectorError, check_selectors
+    from sagelint.rules import RULES
+    from sagelint.selectors import SelectorError, check_selectors
 
     table = _table(value, "", _KEYS)
     get = table.get
@@ -245,7 +246,7 @@ def _settings(value: object, path: str) -> Settings:
             ("severity", tuple(severity)),
             *((f"per-file-ignores.{glob}", codes) for glob, codes in per_file_ignores.items()),
         ):
-            check_selectors(codes, f"{key}: ")
+            check_selectors(codes, RULES, f"{key}: ")
     except SelectorError as error:
         raise _Invalid(str(error)) from None
     return settings

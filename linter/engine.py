@@ -1,7 +1,8 @@
 """The engine: load -> validate -> run rules, one document at a time, findings as they come.
 
-This is the library API: :class:`Linter` (or :func:`lint_paths`) for files and folders,
-:func:`lint_job` for a job document already in memory.
+:class:`Linter` checks documents with the rules it is given (the built-in catalogue is
+``sagelint.rules.RULES``; the engine never imports it). The library API, :func:`sagelint.lint_paths`
+and :func:`sagelint.lint_job`, gives it that catalogue.
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
+from sagelint.document_rules import (
+    INPUT_ERROR_CODES,
+    INTERNAL_ERROR,
+    INVALID_SYNTAX,
+    SCHEMA_RULES,
+)
 from sagelint.findings import Finding
 from sagelint.job import Job
 from sagelint.load.loaders import (
@@ -22,34 +29,18 @@ from sagelint.load.loaders import (
     Document,
     LoadError,
     clean_path,
-    job_kind,
     load_source,
     sources,
 )
 from sagelint.rule_api import Policy, Rule
-from sagelint.rules import RULES, RULES_BY_CODE
+from sagelint.selectors import enabled_rules, matches
 
 if TYPE_CHECKING:
     from typing import Any
 
     from sagelint.findings import Severity
-    from sagelint.job import Kind
 
-# Problems with the input itself: always reported, whatever is selected or suppressed, and they
-# make the run exit with 2 (the input could not be checked), not 1.
-INPUT_ERRORS = frozenset({"SM000", "SM001", "SM002", "SM003", "SM004"})
-SCHEMA_CODES = frozenset({"SM010", "SM011", "SM012"})
 IGNORE_TAG = "sagelint:ignore"
-
-
-class SelectorError(ValueError):
-    """A rule selector (--select, --ignore, a configuration key) that names no rule."""
-
-
-def check_selectors(selectors: Iterable[str], where: str = "") -> None:
-    for selector in selectors:
-        if not any(code.startswith(selector.upper()) for code in RULES_BY_CODE):
-            raise SelectorError(f"{where}{selector!r} matches no rule (see `sagelint rules`)")
 
 
 class Options(NamedTuple):
@@ -70,21 +61,6 @@ class Options(NamedTuple):
     root: str | None = None  # None: the current folder when the Linter is built
     baseline: Counter[str] | None = None
     jobs: int | None = None  # worker processes for many files; None: one per CPU
-
-    def rules(self) -> list[Rule]:
-        """The rules enabled by select/ignore (a code or a prefix, like ``SM1``) and policy."""
-        check_selectors((*self.select, *self.ignore))
-        return [
-            rule
-            for rule in RULES
-            if _matches(rule.code, self.select)
-            and not _matches(rule.code, self.ignore)
-            and self.policy.configures(rule)
-        ]
-
-
-def _matches(code: str, selectors: Iterable[str]) -> bool:
-    return any(code.startswith(selector.upper()) for selector in selectors)
 
 
 def _matching_globs(path: str, globs: Iterable[str], root: str) -> list[str]:
@@ -120,18 +96,23 @@ class Linter:
     job's tag, a per-file ignore or the baseline kept out of the report, by reason).
     """
 
-    def __init__(self, options: Options | None = None) -> None:
+    def __init__(self, options: Options | None = None, *, rules: Sequence[Rule]) -> None:
         self.options = options or Options()
         self._root = os.path.realpath(self.options.root or os.getcwd())
-        enabled = self.options.rules()
+        self.rules = tuple(rules)
+        enabled = enabled_rules(
+            self.rules, self.options.select, self.options.ignore, self.options.policy
+        )
+        self.enabled = enabled
         self._checks = {
             kind: [r for r in enabled if r.check and kind in r.kinds]
             for kind in ("describe", "create")
         }
-        self._schema_codes = {r.code for r in enabled} & SCHEMA_CODES
+        self._schema_codes = {r.code for r in enabled if r in SCHEMA_RULES}
         self._severity = {
-            rule.code: self.options.severity.get(rule.code, rule.severity) for rule in RULES
+            rule.code: self.options.severity.get(rule.code, rule.severity) for rule in self.rules
         }
+        self._by_code = {rule.code: rule for rule in self.rules}
         self._baseline = Counter(self.options.baseline) if self.options.baseline else None
         self.jobs_checked = 0
         self.files_seen = 0
@@ -176,7 +157,7 @@ class Linter:
         kept = []
         for finding in findings:
             fingerprint = finding.fingerprint()
-            if finding.rule not in INPUT_ERRORS and self._baseline[fingerprint] > 0:
+            if finding.rule not in INPUT_ERROR_CODES and self._baseline[fingerprint] > 0:
                 self._baseline[fingerprint] -= 1
                 self.suppressed["baseline"] += 1
             else:
@@ -245,11 +226,11 @@ class Linter:
                 violations = rule.check(job, policy) if rule.needs else rule.check(job)
                 found.extend((rule.code, v.pointer, v.message) for v in violations)
         except RecursionError:
-            found.append(("SM002", "", "nested too deeply to be checked"))
+            found.append((INVALID_SYNTAX.code, "", "nested too deeply to be checked"))
         except Exception as error:  # a bug of ours: report it on this document, go on
             found.append(
                 (
-                    "SM000",
+                    INTERNAL_ERROR.code,
                     "",
                     f"internal error ({type(error).__name__}) while checking this job; "
                     "please report it",
@@ -268,11 +249,12 @@ class Linter:
         kept = []
         name = document.job.name
         for code, pointer, message in found:
-            if code not in INPUT_ERRORS:
-                if _matches(code, by_tag):
+            rule = self._by_code[code]
+            if code not in INPUT_ERROR_CODES:
+                if matches(rule, by_tag):
                     self.suppressed["tag"] += 1
                     continue
-                if _matches(code, by_file):
+                if matches(rule, by_file):
                     self.suppressed["per-file-ignores"] += 1
                     continue
             line, column = document.locate(pointer)
@@ -309,29 +291,3 @@ def _input_error(error: LoadError) -> Finding:
     return Finding(
         error.code, "error", error.message, error.path, error.line, error.column, "", None
     )
-
-
-def lint_paths(paths: Iterable[str], options: Options | None = None) -> Iterator[Finding]:
-    """Lint files and folders of job documents (see :func:`sagelint.load.loaders.load`)."""
-    return Linter(options).lint_paths(paths)
-
-
-def lint_job(
-    data: Mapping[str, Any],
-    *,
-    kind: Kind | None = None,
-    tags: Mapping[str, str] | None = None,
-    options: Options | None = None,
-    path: str = "<memory>",
-) -> list[Finding]:
-    """Lint one job document held in memory (a dict as boto3 returns it, or a request spec).
-
-    Positions are not known for data in memory: every finding is at line 1, column 1, and its
-    ``pointer`` says where in the document the problem is.
-    """
-    kind = kind or job_kind(data) or "create"
-    job = Job(kind, {k: v for k, v in data.items() if k != "ResponseMetadata"}, tags)
-    return Linter(options).lint_document(Document(path, job, lambda pointer: (1, 1)))
-
-
-__all__ = ["INPUT_ERRORS", "RULES", "Linter", "Options", "lint_job", "lint_paths"]

@@ -10,14 +10,41 @@ says nothing rather than crash; the schema check reports the malformed value.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from typing import Any, Literal, NamedTuple
 
-if TYPE_CHECKING:
-    from typing import Any, Literal
-
-    Kind = Literal["describe", "create"]
-
+Kind = Literal["describe", "create"]
 Key = str | int
+
+EVENT_DETAIL_TYPE = "SageMaker Training Job State Change"
+# Members only a DescribeTrainingJob response has: a job that exists.
+DESCRIBE_MEMBERS = frozenset(
+    {
+        "TrainingJobArn",
+        "TrainingJobStatus",
+        "SecondaryStatus",
+        "CreationTime",
+        "LastModifiedTime",
+        "ModelArtifacts",
+        "SecondaryStatusTransitions",
+        "TrainingStartTime",
+        "TrainingEndTime",
+        "FailureReason",
+        "BillableTimeInSeconds",
+    }
+)
+# Members a CreateTrainingJob request (a saved job spec) is made of.
+REQUEST_MEMBERS = frozenset(
+    {
+        "TrainingJobName",
+        "AlgorithmSpecification",
+        "RoleArn",
+        "OutputDataConfig",
+        "ResourceConfig",
+        "InputDataConfig",
+        "StoppingCondition",
+        "HyperParameters",
+    }
+)
 
 
 def pointer(*tokens: Key) -> str:
@@ -75,3 +102,60 @@ class Job(NamedTuple):
 
     def has(self, *path: Key) -> bool:
         return self.get(*path) is not None
+
+
+def is_event(value: Mapping[str, Any]) -> bool:
+    """An EventBridge "SageMaker Training Job State Change" event (its ``detail`` is the job)."""
+    return value.get("detail-type") == EVENT_DETAIL_TYPE and isinstance(value.get("detail"), dict)
+
+
+def job_kind(value: Mapping[str, Any]) -> Kind | None:
+    """``describe`` for a DescribeTrainingJob response, ``create`` for a CreateTrainingJob
+    request, None for anything else (a key ending in ``.$`` counts by its name)."""
+    keys = {key.removesuffix(".$") for key in value}
+    if keys & DESCRIBE_MEMBERS:
+        return "describe"
+    if keys & REQUEST_MEMBERS:
+        return "create"
+    return None
+
+
+def make_job(
+    value: Mapping[str, Any],
+    *,
+    kind: Kind | None = None,
+    tags: Mapping[str, str] | None = None,
+    s3: Mapping[str, Any] | None = None,
+) -> Job | None:
+    """The one place a :class:`Job` is built: from a DescribeTrainingJob response, a
+    CreateTrainingJob request or an EventBridge state change event (``kind``, when given, says
+    which of the first two it is); None when ``value`` is none of these.
+
+    ``tags`` (ListTags, in an audit) win over the document's own: an event's ``detail.Tags`` or a
+    request's ``Tags``. A describe response says nothing of tags: None.
+    """
+    if is_event(value):
+        detail = value["detail"]
+        data = {k: v for k, v in detail.items() if k != "Tags"}
+        if tags is None and "Tags" in detail:
+            tags = tags_of(detail["Tags"])
+        return Job("describe", data, tags, s3)
+    kind = kind or job_kind(value)
+    if kind is None:
+        return None
+    if tags is None and kind == "create":
+        tags = tags_of(value.get("Tags"))
+    return Job(kind, {k: v for k, v in value.items() if k != "ResponseMetadata"}, tags, s3)
+
+
+def tags_of(value: Any) -> dict[str, str]:
+    """Tags as a request (``[{"Key": k, "Value": v}]``) or an event (``{k: v}``) writes them."""
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return {
+            str(tag["Key"]): str(tag.get("Value", ""))
+            for tag in value
+            if isinstance(tag, dict) and "Key" in tag
+        }
+    return {}

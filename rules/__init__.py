@@ -1,6 +1,7 @@
 """The policy rules, one family per module.
 
-- SM0xx, :mod:`sagelint.rules.document`: the input itself (reading, parsing, schema);
+- SM0xx, :mod:`sagelint.document_rules`: the input itself (reading, parsing, schema), defined
+  below the loaders and the validator that report them;
 - SM1xx, :mod:`sagelint.rules.security`: encryption, network, secrets;
 - SM2xx, :mod:`sagelint.rules.data_input`: input channels;
 - SM3xx, :mod:`sagelint.rules.runtime`: run time and cost;
@@ -14,11 +15,11 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from sagelint import document_rules
 from sagelint.rule_api import Rule
 from sagelint.rules import (
     data_input,
     data_input_more,
-    document,
     policy,
     runtime,
     s3_data,
@@ -28,7 +29,7 @@ from sagelint.rules import (
 )
 
 FAMILIES: tuple[ModuleType, ...] = (
-    document,
+    document_rules,
     security,
     data_input,
     data_input_more,

@@ -14,6 +14,7 @@ import pytest
 from sagelint.cli import main
 from sagelint.engine import Linter, Options
 from sagelint.findings import Finding
+from sagelint.rules import RULES
 
 DATA = Path(__file__).parent / "data"
 REAL = DATA / "real"
@@ -24,7 +25,7 @@ def real_documents() -> Iterator[Path]:
 
 
 def lint_paths(*paths: Path | str, **options: Any) -> list[Finding]:
-    return list(Linter(Options(**options)).lint_paths([str(p) for p in paths]))
+    return list(Linter(Options(**options), rules=RULES).lint_paths([str(p) for p in paths]))
 
 
 @pytest.fixture

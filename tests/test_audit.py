@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sagelint.audit import AuditOptions, audit, parse_since
 from sagelint.engine import Linter, Options
+from sagelint.rules import RULES
 from sagelint.findings import Finding
 
 from tests.aws_moto import (
@@ -41,7 +42,7 @@ ISOLATION_OFF: dict[str, Any] = {"EnableNetworkIsolation": False}
 def run_audit(
     session: Any = None, select: Sequence[str] = SELECT, **options: Any
 ) -> tuple[list[Finding], Linter]:
-    linter = Linter(Options(select=tuple(select)))
+    linter = Linter(Options(select=tuple(select)), rules=RULES)
     options.setdefault("regions", ("us-east-1",))
     found = list(audit(linter, AuditOptions(**options), session=session))
     return found, linter
@@ -380,7 +381,7 @@ def test_saved_jobs_reproduce_the_findings_offline(tmp_path: Path) -> None:
         f"{ACCOUNT}/us-east-1/job-0000.json",
         f"{ACCOUNT}/us-east-1/job-0001.json",
     ]
-    offline = list(Linter(Options(select=("SM1", "SM4"))).lint_paths([str(save)]))
+    offline = list(Linter(Options(select=("SM1", "SM4")), rules=RULES).lint_paths([str(save)]))
     assert sorted((f.rule, f.job, f.pointer) for f in offline) == sorted(
         (f.rule, f.job, f.pointer) for f in live
     )

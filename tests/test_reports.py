@@ -384,7 +384,7 @@ def test_junit_lists_passing_jobs_once_told_about_every_document(tmp_path: Path)
     )
     stream = io.StringIO()
     report = JUnitReporter(stream, color=False)
-    linter = Linter(Options(select=["SM1", "SM2", "SM3", "SM4", "SM5"]))
+    linter = Linter(Options(select=["SM1", "SM2", "SM3", "SM4", "SM5"]), rules=RULES)
     summary = Summary()
     for loaded in load([str(tmp_path)]):
         assert isinstance(loaded, Document)

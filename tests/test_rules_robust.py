@@ -10,7 +10,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sagelint.engine import lint_job
+from sagelint import lint_job
 
 from tests.jobs import clean_describe, clean_request
 from tests.test_schema import JSON_VALUES, documents

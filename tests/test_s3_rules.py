@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sagelint.audit import lint_with_s3
 from sagelint.engine import Linter, Options
+from sagelint.rules import RULES
 from sagelint.findings import Finding
 from sagelint.job import Job
 from sagelint.load.loaders import Document
@@ -58,7 +59,7 @@ def check(
     select: Sequence[str] = S3_RULES,
 ) -> list[Finding]:
     job = Job(kind, data, None, s3)  # type: ignore[arg-type]
-    linter = Linter(Options(select=tuple(select)))
+    linter = Linter(Options(select=tuple(select)), rules=RULES)
     return linter.lint_document(Document("job.json", job, lambda pointer: (1, 1)))
 
 
@@ -216,7 +217,7 @@ def write(folder: Path, name: str, document: dict[str, Any]) -> None:
 def lint_s3(
     folder: Path, session: Any = None, select: Sequence[str] = S3_RULES, **options: Any
 ) -> tuple[list[Finding], Linter]:
-    linter = Linter(Options(select=tuple(select)))
+    linter = Linter(Options(select=tuple(select)), rules=RULES)
     return list(lint_with_s3(linter, [str(folder)], session=session, **options)), linter
 
 

@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
-from sagelint.job import Job
+from sagelint.document_rules import INVALID_SYNTAX, NOT_A_TRAINING_JOB, UNREADABLE_FILE
+from sagelint.job import Job, is_event, make_job
 from sagelint.load.locate import (
     DECODER,
     JsonLocator,
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, BinaryIO, Literal
 
-    from sagelint.job import Kind
-
     Locator = JsonLocator | YamlLocator
     Format = Literal["json", "jsonl", "yaml"]
 FORMATS_BY_SUFFIX: Mapping[str, Format] = {
@@ -41,37 +40,6 @@ FORMATS_BY_SUFFIX: Mapping[str, Format] = {
 STDIN = "-"
 DEFAULT_MAX_DOCUMENT_SIZE = 10 * 1024 * 1024
 MAX_ERRORS_PER_FILE = 20
-
-EVENT_DETAIL_TYPE = "SageMaker Training Job State Change"
-# Members only a DescribeTrainingJob response has: a job that exists.
-DESCRIBE_MEMBERS = frozenset(
-    {
-        "TrainingJobArn",
-        "TrainingJobStatus",
-        "SecondaryStatus",
-        "CreationTime",
-        "LastModifiedTime",
-        "ModelArtifacts",
-        "SecondaryStatusTransitions",
-        "TrainingStartTime",
-        "TrainingEndTime",
-        "FailureReason",
-        "BillableTimeInSeconds",
-    }
-)
-# Members a CreateTrainingJob request (a saved job spec) is made of.
-REQUEST_MEMBERS = frozenset(
-    {
-        "TrainingJobName",
-        "AlgorithmSpecification",
-        "RoleArn",
-        "OutputDataConfig",
-        "ResourceConfig",
-        "InputDataConfig",
-        "StoppingCondition",
-        "HyperParameters",
-    }
-)
 
 
 class Document(NamedTuple):
@@ -121,7 +89,9 @@ def sources(
                     yield file
             if not found:
                 suffixes = ", ".join(f"*{s}" for s in FORMATS_BY_SUFFIX)
-                yield LoadError(given, "SM001", f"no job files ({suffixes}) in this folder")
+                yield LoadError(
+                    given, UNREADABLE_FILE.code, f"no job files ({suffixes}) in this folder"
+                )
         elif exclude is None or not exclude(given):
             yield given
 
@@ -179,7 +149,7 @@ def load_file(
                     name, _bounded_lines(stream, max_document_size), max_document_size
                 )
         except OSError as error:
-            yield LoadError(name, "SM001", f"cannot read: {_reason(error)}")
+            yield LoadError(name, UNREADABLE_FILE.code, f"cannot read: {_reason(error)}")
         return
 
     def read() -> bytes:
@@ -223,7 +193,9 @@ def _reason(error: OSError) -> str:
 def _read_limited(read: Callable[[int], bytes], limit: int) -> bytes:
     data = read(limit + 1)
     if len(data) > limit:
-        raise _Unusable("SM001", f"larger than the {_size(limit)} limit (--max-document-size)")
+        raise _Unusable(
+            UNREADABLE_FILE.code, f"larger than the {_size(limit)} limit (--max-document-size)"
+        )
     return data
 
 
@@ -244,7 +216,7 @@ def _load_bytes(
         yield LoadError(name, problem.code, problem.message, *problem.position)
         return
     except OSError as error:
-        yield LoadError(name, "SM001", f"cannot read: {_reason(error)}")
+        yield LoadError(name, UNREADABLE_FILE.code, f"cannot read: {_reason(error)}")
         return
     if fmt is None:
         fmt = "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
@@ -262,25 +234,29 @@ def decode(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
-            raise _Unusable("SM001", f"not valid UTF-16 text ({error.reason})") from None
+            raise _Unusable(
+                UNREADABLE_FILE.code, f"not valid UTF-16 text ({error.reason})"
+            ) from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\x00" in data:
-        raise _Unusable("SM001", "binary file (contains NUL bytes), not a job document")
+        raise _Unusable(
+            UNREADABLE_FILE.code, "binary file (contains NUL bytes), not a job document"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise _Unusable(
-            "SM001",
+            UNREADABLE_FILE.code,
             f"not UTF-8 text (invalid byte 0x{data[error.start]:02x} at offset {error.start})",
         ) from None
     if not text.strip():
-        raise _Unusable("SM002", "empty file: no job document in it")
+        raise _Unusable(INVALID_SYNTAX.code, "empty file: no job document in it")
     return text
 
 
 def _json_error(error: json.JSONDecodeError) -> _Unusable:
-    return _Unusable("SM002", f"invalid JSON: {error.msg}", (error.lineno, error.colno))
+    return _Unusable(INVALID_SYNTAX.code, f"invalid JSON: {error.msg}", (error.lineno, error.colno))
 
 
 _TOO_DEEP = "nested too deeply to be a job document (more levels than Python's recursion limit)"
@@ -303,7 +279,7 @@ def _load_json(name: str, text: str, limit: int) -> Iterator[Loaded]:
         yield _error(name, _json_error(error))
         return
     except RecursionError:
-        yield LoadError(name, "SM002", _TOO_DEEP)
+        yield LoadError(name, INVALID_SYNTAX.code, _TOO_DEEP)
         return
     yield from _jobs(name, value, JsonLocator(text, start, lines))
 
@@ -327,7 +303,10 @@ def _load_json_array(name: str, text: str, start: int, lines: LineIndex) -> Iter
         raise json.JSONDecodeError("Extra data", text, i)
     if not elements:
         yield LoadError(
-            name, "SM003", "an empty array: no training job in it", *lines.position(start)
+            name,
+            NOT_A_TRAINING_JOB.code,
+            "an empty array: no training job in it",
+            *lines.position(start),
         )
     whole = JsonLocator(text, start, lines)
     for value, offset in elements:
@@ -342,7 +321,8 @@ def _load_lines(name: str, lines: Iterable[bytes], limit: int) -> Iterator[Loade
         raw = line[3:] if number == 1 and line.startswith(b"\xef\xbb\xbf") else line
         if len(raw) > limit:
             problem = _Unusable(
-                "SM001", f"line longer than the {_size(limit)} limit (--max-document-size)"
+                UNREADABLE_FILE.code,
+                f"line longer than the {_size(limit)} limit (--max-document-size)",
             )
         elif not raw.strip():
             continue
@@ -351,17 +331,19 @@ def _load_lines(name: str, lines: Iterable[bytes], limit: int) -> Iterator[Loade
             try:
                 text = raw.decode("utf-8")
                 if "\x00" in text:
-                    raise _Unusable("SM001", "binary data (contains NUL bytes), not a job document")
+                    raise _Unusable(
+                        UNREADABLE_FILE.code, "binary data (contains NUL bytes), not a job document"
+                    )
                 value = json.loads(text)
             except UnicodeDecodeError as error:
                 problem = _Unusable(
-                    "SM001", f"not UTF-8 text (invalid byte at offset {error.start})"
+                    UNREADABLE_FILE.code, f"not UTF-8 text (invalid byte at offset {error.start})"
                 )
             except json.JSONDecodeError as error:
                 column = min(error.pos, len(text.rstrip("\r\n"))) + 1
-                problem = _Unusable("SM002", f"invalid JSON: {error.msg}", (1, column))
+                problem = _Unusable(INVALID_SYNTAX.code, f"invalid JSON: {error.msg}", (1, column))
             except RecursionError:
-                problem = _Unusable("SM002", _TOO_DEEP)
+                problem = _Unusable(INVALID_SYNTAX.code, _TOO_DEEP)
             except _Unusable as unusable:
                 problem = unusable
         seen_any = True
@@ -370,14 +352,17 @@ def _load_lines(name: str, lines: Iterable[bytes], limit: int) -> Iterator[Loade
             yield LoadError(name, problem.code, problem.message, number, problem.position[1])
             if errors >= MAX_ERRORS_PER_FILE:
                 yield LoadError(
-                    name, "SM002", f"{errors} bad lines; the rest of the file is skipped", number
+                    name,
+                    INVALID_SYNTAX.code,
+                    f"{errors} bad lines; the rest of the file is skipped",
+                    number,
                 )
                 return
             continue
         start = len(text) - len(text.lstrip())
         yield from _jobs(name, value, JsonLocator(text, start, LineIndex(text, number)))
     if not seen_any:
-        yield LoadError(name, "SM002", "empty file: no job document in it")
+        yield LoadError(name, INVALID_SYNTAX.code, "empty file: no job document in it")
 
 
 def _yaml_loader() -> type[Any]:
@@ -399,7 +384,9 @@ def _load_yaml(name: str, text: str) -> Iterator[Loaded]:
     import yaml
 
     if _bracket_depth(text) > 200:
-        yield LoadError(name, "SM002", _TOO_DEEP.replace("Python's recursion limit", "200"))
+        yield LoadError(
+            name, INVALID_SYNTAX.code, _TOO_DEEP.replace("Python's recursion limit", "200")
+        )
         return
     loader = _yaml_loader()(text)
     documents: list[tuple[Any, YamlLocator]] = []
@@ -411,16 +398,18 @@ def _load_yaml(name: str, text: str) -> Iterator[Loaded]:
         mark = error.problem_mark or error.context_mark
         where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         # Only the problem: PyYAML's full message quotes the line, which may hold a secret.
-        yield LoadError(name, "SM002", f"invalid YAML: {error.problem or error.context}", *where)
+        yield LoadError(
+            name, INVALID_SYNTAX.code, f"invalid YAML: {error.problem or error.context}", *where
+        )
         return
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as error:
         message = _TOO_DEEP if isinstance(error, RecursionError) else f"invalid YAML: {error}"
-        yield LoadError(name, "SM002", message)
+        yield LoadError(name, INVALID_SYNTAX.code, message)
         return
     finally:
         loader.dispose()
     if not documents:
-        yield LoadError(name, "SM002", "empty file: no job document in it")
+        yield LoadError(name, INVALID_SYNTAX.code, "empty file: no job document in it")
     for value, locator in documents:
         yield from _jobs(name, value, locator)
 
@@ -442,34 +431,23 @@ def _jobs(name: str, value: Any, locate: Locator, in_array: bool = False) -> Ite
     """The training jobs one parsed value holds, or one SM003 error saying why there is none."""
     if isinstance(value, list) and not in_array:
         if not value:
-            yield LoadError(name, "SM003", "an empty array: no training job in it", *locate(""))
+            yield LoadError(
+                name, NOT_A_TRAINING_JOB.code, "an empty array: no training job in it", *locate("")
+            )
         for index, item in enumerate(value):
             yield from _jobs(name, item, locate.below(f"/{index}"), in_array=True)
         return
     if isinstance(value, dict):
-        detail = value.get("detail")
-        if value.get("detail-type") == EVENT_DETAIL_TYPE and isinstance(detail, dict):
-            data = {k: v for k, v in detail.items() if k != "Tags"}
-            tags = _tags(detail["Tags"]) if "Tags" in detail else None
-            job = Job("describe", data, tags)
-            yield Document(name, job, locate.below("/detail"))
+        job = make_job(value)
+        if job is not None:
+            yield Document(name, job, locate.below("/detail") if is_event(value) else locate)
             return
-        kind = job_kind(value)
-        if kind is not None:
-            data = {k: v for k, v in value.items() if k != "ResponseMetadata"}
-            tags = _tags(value.get("Tags")) if kind == "create" else None
-            yield Document(name, Job(kind, data, tags), locate)
-            return
-    yield LoadError(name, "SM003", f"not a SageMaker training job: {_describe(value)}", *locate(""))
-
-
-def job_kind(value: Mapping[str, Any]) -> Kind | None:
-    keys = {key.removesuffix(".$") for key in value}
-    if keys & DESCRIBE_MEMBERS:
-        return "describe"
-    if keys & REQUEST_MEMBERS:
-        return "create"
-    return None
+    yield LoadError(
+        name,
+        NOT_A_TRAINING_JOB.code,
+        f"not a SageMaker training job: {_describe(value)}",
+        *locate(""),
+    )
 
 
 def _describe(value: Any) -> str:
@@ -489,16 +467,3 @@ def _describe(value: Any) -> str:
         if isinstance(value, list):
             found = "an array nested in an array"
     return f"{expected} (found {found})"
-
-
-def _tags(value: Any) -> dict[str, str]:
-    """Tags as a request (``[{"Key": k, "Value": v}]``) or an event (``{k: v}``) writes them."""
-    if isinstance(value, dict):
-        return {str(k): str(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return {
-            str(tag["Key"]): str(tag.get("Value", ""))
-            for tag in value
-            if isinstance(tag, dict) and "Key" in tag
-        }
-    return {}

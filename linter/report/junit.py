@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 from pathlib import PurePath
 from typing import IO
 
-from sagelint.engine import INPUT_ERRORS
+from sagelint.document_rules import INPUT_ERROR_CODES as INPUT_ERRORS
 from sagelint.findings import SEVERITY_RANK, Finding
 from sagelint.report import Summary, plural
 from sagelint.report.sarif import is_file_path

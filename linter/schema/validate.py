@@ -36,6 +36,8 @@ import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
+from sagelint import document_rules
+
 if TYPE_CHECKING:
     from typing import Any, Literal
 
@@ -47,9 +49,9 @@ SCHEMA_FILES: dict[str, str] = {
     "create": "create-training-job.schema.json",
 }
 TIMESTAMP_DEF = "Timestamp"
-SCHEMA_ERROR = "SM010"
-UNKNOWN_FIELD = "SM011"
-UNKNOWN_ENUM_VALUE = "SM012"
+SCHEMA_ERROR = document_rules.SCHEMA_VIOLATION.code
+UNKNOWN_FIELD = document_rules.UNKNOWN_FIELD.code
+UNKNOWN_ENUM_VALUE = document_rules.UNKNOWN_ENUM_VALUE.code
 _SENSITIVE = ("/HyperParameters", "/Environment")
 _MAX_SHOWN = 60
 _MAX_SUGGESTIONS = 50  # no "did you mean" once a document has this many issues

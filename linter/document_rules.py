@@ -1,7 +1,9 @@
-"""SM0xx: the input itself. The loader and the schema validator report these; no check here.
+"""SM0xx: the rules problems with the input itself are reported under.
 
-SM000-SM004 are input errors: they are always reported, whatever is selected, and make the run
-exit with 2 because the input could not be checked.
+The loaders, the schema validator, the AWS fetch and the engine emit these (they have no check
+function), so they live here, below everything that emits them; :mod:`sagelint.rules` lists them
+with the other families. SM000-SM004 are input errors: they are always reported, whatever is
+selected, and make the run exit with 2 because the input could not be checked.
 """
 
 from __future__ import annotations
@@ -217,3 +219,12 @@ UNKNOWN_ENUM_VALUE = Rule(
     value.
     """,
 )
+
+
+# Problems with the input itself: always reported, whatever is selected or suppressed, and they
+# make the run exit with 2 (the input could not be checked), not 1.
+INPUT_ERRORS: frozenset[Rule] = frozenset(
+    {INTERNAL_ERROR, UNREADABLE_FILE, INVALID_SYNTAX, NOT_A_TRAINING_JOB, AWS_ERROR}
+)
+INPUT_ERROR_CODES: frozenset[str] = frozenset(rule.code for rule in INPUT_ERRORS)
+SCHEMA_RULES: tuple[Rule, ...] = (SCHEMA_VIOLATION, UNKNOWN_FIELD, UNKNOWN_ENUM_VALUE)
