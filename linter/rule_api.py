@@ -6,7 +6,9 @@ Rules live in the ``rules`` package, one family per module; each is a plain func
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -44,6 +46,7 @@ class Policy(NamedTuple):
         return not rule.needs or any(getattr(self, name) is not None for name in rule.needs)
 
 
+@dataclass(eq=False)
 class Rule:
     """A rule's metadata, next to the code that checks it.
 
@@ -51,74 +54,32 @@ class Rule:
     report themselves. ``kinds`` says which documents the rule means something for: ``describe``
     (a DescribeTrainingJob response, i.e. a job that exists) and ``create`` (a CreateTrainingJob
     request, i.e. a saved job spec). ``needs`` names :class:`Policy` fields: the rule is off
-    until one is set.
-
-    A plain class, not a dataclass: ``dataclasses`` imports ``inspect``, which alone costs a
-    third of a one-file lint's start-up.
+    until one is set. Rules compare by identity: two rules are never the same rule.
     """
 
-    __slots__ = (
-        "_doc",
-        "check",
-        "code",
-        "compliance",
-        "kinds",
-        "name",
-        "needs",
-        "peers",
-        "references",
-        "severity",
-        "summary",
-    )
-
-    def __init__(
-        self,
-        *,
-        code: str,
-        name: str,
-        severity: Severity,
-        summary: str,
-        doc: str,
-        check: Check | None = None,
-        kinds: Iterable[Kind] = KINDS,
-        references: Iterable[str] = (),
-        peers: Mapping[str, str] | None = None,
-        compliance: Iterable[str] = (),
-        needs: Iterable[str] = (),
-    ) -> None:
-        self.code = code
-        self.name = name
-        self.severity: Severity = severity
-        self.summary = summary
-        self._doc = doc
-        self.check = check
-        self.kinds = frozenset(kinds)
-        self.references = tuple(references)
-        self.peers: Mapping[str, str] = dict(peers or {})
-        self.compliance = tuple(compliance)
-        self.needs = tuple(needs)
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: str
+    check: Check | None = None
+    kinds: frozenset[Kind] = KINDS
+    references: tuple[str, ...] = ()
+    peers: Mapping[str, str] = field(default_factory=dict)
+    compliance: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"<Rule {self.code} {self.name}>"
 
-    @property
-    def doc(self) -> str:
-        """The documentation (What it does / Why is this bad? / Example / How to fix), cleaned
-        of its indentation when asked for: only explain, rules docs and SARIF need it."""
-        return cleandoc(self._doc)
+    def __post_init__(self) -> None:
+        # The documentation (What it does / Why is this bad? / Example / How to fix), as Markdown
+        # without the docstring's indentation.
+        self.doc = inspect.cleandoc(self.doc)
 
     @property
     def family(self) -> str:
         return self.code[:3]
-
-
-def cleandoc(text: str) -> str:
-    """A docstring without its common indentation and surrounding blank lines (as
-    :func:`inspect.cleandoc`, without importing :mod:`inspect`)."""
-    lines = text.expandtabs().split("\n")
-    margin = min((len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()), default=0)
-    cleaned = [lines[0].strip(), *(line[margin:].rstrip() for line in lines[1:])]
-    return "\n".join(cleaned).strip("\n")
 
 
 def rule(
@@ -143,11 +104,11 @@ def rule(
             summary=summary,
             doc=check.__doc__ or "",
             check=check,
-            kinds=kinds,
-            references=references,
-            peers=peers,
-            compliance=compliance,
-            needs=needs,
+            kinds=frozenset(kinds),
+            references=tuple(references),
+            peers=dict(peers or {}),
+            compliance=tuple(compliance),
+            needs=tuple(needs),
         )
 
     return wrap
