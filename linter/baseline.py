@@ -9,18 +9,25 @@ read it; only the fingerprints count.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 from sagelint import __version__
+from sagelint.config import read_regular_file
 from sagelint.findings import Finding
 
 FORMAT = 1
+MAX_BASELINE_SIZE = 1 << 30  # bytes; a baseline of a million findings is about 300 MB
 
 
 class BaselineError(ValueError):
-    """A baseline file that cannot be read; the message names it."""
+    """A baseline file that cannot be read or written; the message names it."""
+
+
+def _reason(error: OSError) -> str:
+    return (error.strerror or str(error)).lower()
 
 
 def write_baseline(path: str | Path, findings: Iterable[Finding]) -> None:
@@ -38,18 +45,21 @@ def write_baseline(path: str | Path, findings: Iterable[Finding]) -> None:
         key=lambda e: (str(e["path"]), str(e["job"]), str(e["rule"]), str(e["pointer"])),
     )
     document = {"sagelint-baseline": FORMAT, "version": __version__, "findings": entries}
-    Path(path).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    try:
+        Path(path).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise BaselineError(f"{path}: cannot write baseline: {_reason(error)}") from None
 
 
 def read_baseline(path: str | Path) -> Counter[str]:
     """The fingerprints of a baseline file, counted (the same finding may be known twice)."""
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        document = json.loads(read_regular_file(os.fspath(path), MAX_BASELINE_SIZE))
     except OSError as error:
-        raise BaselineError(
-            f"{path}: cannot read baseline: {(error.strerror or '').lower()}"
-        ) from None
-    except (ValueError, UnicodeDecodeError) as error:
+        raise BaselineError(f"{path}: cannot read baseline: {_reason(error)}") from None
+    except RecursionError:
+        raise BaselineError(f"{path}: not a sagelint baseline: nested too deeply") from None
+    except ValueError as error:  # not JSON, or not UTF-8
         raise BaselineError(f"{path}: not a sagelint baseline: {error}") from None
     if not isinstance(document, dict) or document.get("sagelint-baseline") != FORMAT:
         raise BaselineError(f"{path}: not a sagelint baseline (written by --write-baseline)")

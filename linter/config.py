@@ -1,18 +1,20 @@
 """Configuration: ``[tool.sagelint]`` in ``pyproject.toml``, or ``.sagelint.toml``.
 
 The file is found by walking up from the current folder (in each folder ``.sagelint.toml``
-first, then a ``pyproject.toml`` that has a ``[tool.sagelint]`` table). An unknown key or a
-wrong value is one :class:`ConfigError` naming the file and the key.
-
-The keys are checked here by hand, not with a pydantic model: importing pydantic took 80 ms,
-five times a whole one-file lint, on every run in a configured repository.
+first, then a ``pyproject.toml`` that has a ``[tool.sagelint]`` table). Its keys are validated
+by the pydantic model of :mod:`sagelint.config_model`, imported only when there is a file to
+validate. Whatever is wrong with a configuration file (it cannot be read, is not TOML, has an
+unknown key or a wrong value) is one :class:`ConfigError` naming the file and the key.
 """
 
 from __future__ import annotations
 
+import errno
+import json
 import os
 import re
-from collections.abc import Callable, Mapping
+import stat
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from sagelint.rule_api import Policy
@@ -20,11 +22,17 @@ from sagelint.rule_api import Policy
 if TYPE_CHECKING:
     from typing import Any
 
+    from pydantic import ValidationError
+    from pydantic_core import ErrorDetails
+    from sagelint.findings import Severity
+
 # What a pyproject.toml with a sagelint table holds: [tool.sagelint], [tool.sagelint.rules], a
 # dotted key tool.sagelint.select = ..., or a [tool] table with a sagelint key. Files without
 # any of these (most of them) are not parsed.
 _TOOL_TABLE = re.compile(rb"""tool\s*\.\s*["']?sagelint\b|^\s*\[\s*tool\s*\]""", re.MULTILINE)
-SEVERITIES = ("error", "warning", "info")
+MAX_CONFIG_SIZE = 1 << 20  # bytes; a configuration is a few hundred
+DEFAULT_SELECT = ("SM",)
+DEFAULT_FAIL_ON = "error"
 
 
 class ConfigError(ValueError):
@@ -38,8 +46,8 @@ class Settings(NamedTuple):
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
-    fail_on: str | None = None
-    severity: Mapping[str, str] | None = None
+    fail_on: Severity | None = None
+    severity: Mapping[str, Severity] | None = None
     exclude: tuple[str, ...] = ()
     per_file_ignores: Mapping[str, tuple[str, ...]] | None = None
     policy: Policy = Policy()
@@ -53,35 +61,57 @@ class Settings(NamedTuple):
 
 def find_config(start: str) -> Settings | None:
     """The configuration nearest at or above the folder ``start``, or None: in each folder
-    ``.sagelint.toml`` first, then a ``pyproject.toml`` that has a sagelint table. Each file is
-    read and parsed once."""
+    ``.sagelint.toml`` first, then a ``pyproject.toml`` that has a sagelint table. A file
+    found that cannot be read or parsed is a :class:`ConfigError`, never skipped."""
     folder = os.path.realpath(start)
     while True:
         dot_file = os.path.join(folder, ".sagelint.toml")
-        if os.path.isfile(dot_file):
+        if os.path.exists(dot_file):
             return load_config(dot_file)
         pyproject = os.path.join(folder, "pyproject.toml")
-        document = _with_tool_table(pyproject) if os.path.isfile(pyproject) else None
-        if document is not None:
-            return _validated(document, pyproject)
+        if os.path.exists(pyproject):
+            data = _read(pyproject)
+            if _TOOL_TABLE.search(data):  # most pyproject.toml files: no TOML parse
+                document = _parse_toml(data, pyproject)
+                tool = document.get("tool")
+                if isinstance(tool, dict) and "sagelint" in tool:
+                    return _validated(document, pyproject)
         parent = os.path.dirname(folder)
         if parent == folder:
             return None
         folder = parent
 
 
-def _with_tool_table(path: str) -> dict[str, Any] | None:
-    """A pyproject.toml's document if it has a sagelint table; None if not, or if it cannot be
-    read as TOML (it is then not taken for a configuration)."""
+def load_config(path: str | os.PathLike[str]) -> Settings:
+    """Read and validate one configuration file (``--config PATH`` or the one found)."""
+    path = os.fspath(path)
+    return _validated(_parse_toml(_read(path), path), path)
+
+
+def read_regular_file(path: str, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them. OSError for anything
+    else: a folder, a FIFO or a device (refused without blocking), or a larger file."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    descriptor = os.open(path, flags)
+    with os.fdopen(descriptor, "rb") as stream:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory")
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"larger than {limit:,} bytes")
+    return data
+
+
+def _read(path: str) -> bytes:
     try:
-        with open(path, "rb") as stream:
-            data = stream.read()
-        if not _TOOL_TABLE.search(data):  # most pyproject.toml files: no TOML parse
-            return None
-        document = _parse_toml(data, path)
-    except (ConfigError, OSError):
-        return None
-    return document if "sagelint" in document.get("tool", {}) else None
+        return read_regular_file(path, MAX_CONFIG_SIZE)
+    except OSError as error:
+        raise ConfigError(
+            f"{path}: cannot read: {(error.strerror or str(error)).lower()}"
+        ) from None
 
 
 def _parse_toml(data: bytes, path: str) -> dict[str, Any]:
@@ -93,160 +123,139 @@ def _parse_toml(data: bytes, path: str) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: not UTF-8 (byte {error.start})") from None
-
-
-def load_config(path: str | os.PathLike[str]) -> Settings:
-    """Read and validate one configuration file (``--config PATH`` or the one found)."""
-    path = os.fspath(path)
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read()
-    except OSError as error:
-        raise ConfigError(
-            f"{path}: cannot read: {(error.strerror or str(error)).lower()}"
-        ) from None
-    return _validated(_parse_toml(data, path), path)
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
 
 
 def _validated(document: dict[str, Any], path: str) -> Settings:
+    from pydantic import ValidationError
+    from sagelint.config_model import ConfigFile
+    from sagelint.rules import RULES
+
     in_pyproject = os.path.basename(path) == "pyproject.toml"
-    table: Any = document.get("tool", {}).get("sagelint", {}) if in_pyproject else document
-    prefix = f"{path}: {'[tool.sagelint] ' if in_pyproject else ''}"
+    table = document.get("tool", {}).get("sagelint", {}) if in_pyproject else document
     try:
-        return _settings(table, path)
-    except _Invalid as problem:
-        raise ConfigError(prefix + str(problem)) from None
+        config = ConfigFile.model_validate(table, context={"rules": RULES})
+    except ValidationError as error:
+        raise ConfigError(_message(error, path, in_pyproject)) from None
+    fields = dict(config)
+    policy = Policy(**dict(fields.pop("rules")))
+    return Settings(path=path, policy=policy, **fields)
 
 
-# --- the keys and their values --------------------------------------------------------------
+# --- errors -----------------------------------------------------------------------------------
+
+# pydantic's messages, in TOML's words where they differ.
+_TOML_WORDS = {
+    "tuple_type": "Input should be an array",
+    "list_type": "Input should be an array",
+    "dict_type": "Input should be a table",
+    "model_type": "Input should be a table",
+    "extra_forbidden": "unknown key",
+}
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
-class _Invalid(Exception):
-    """One wrong key or value: ``key: what is wrong``."""
+def _message(error: ValidationError, path: str, in_pyproject: bool) -> str:
+    """One line per problem: ``file: [tool.sagelint] key.path: what is wrong``."""
+    table = "[tool.sagelint]" if in_pyproject else ""
+    lines = []
+    for problem in error.errors(include_url=False):
+        key = _key_path(problem["loc"])
+        where = f"{table} {key}" if table and key else table or key
+        lines.append(f"{path}: {where}: {_what(problem)}")
+    return "\n".join(lines)
 
 
-def _kind(value: object) -> str:
+def _key_path(loc: tuple[int | str, ...]) -> str:
+    """A pydantic location (with the file's own key names) as a TOML key path:
+    ``per-file-ignores."sandbox/*.json"[0]``."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part != "[key]":  # the error is about a table's key, which is already named
+            name = part if _BARE_KEY.fullmatch(part) else json.dumps(part, ensure_ascii=False)
+            text += f".{name}" if text else name
+    return text
+
+
+def _what(problem: ErrorDetails) -> str:
+    kind = problem["type"]
+    message = _TOML_WORDS.get(kind, problem["msg"])
+    if kind.endswith("_type"):
+        message += f" (got {_toml_kind(problem['input'])})"
+    return message
+
+
+def _toml_kind(value: object) -> str:
     names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
     names.update({list: "an array", dict: "a table"})
     return names.get(type(value), "a date or time")
 
 
-def _table(value: object, key: str, known: tuple[str, ...] = ()) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _Invalid(f"{key + ': ' if key else ''}must be a table (got {_kind(value)})")
-    for name in value:
-        if known and name not in known:
-            raise _Invalid(f"unknown key {f'{key}.{name}' if key else name!r}")
-    return value
+# --- the schema and the effective settings ------------------------------------------------------
 
 
-def _strings(value: object, key: str) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise _Invalid(f"{key}: must be an array of strings (got {_kind(value)})")
-    for index, item in enumerate(value):
-        if not isinstance(item, str):
-            raise _Invalid(f"{key}[{index}]: must be a string (got {_kind(item)})")
-    return tuple(value)
+def config_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a configuration file, from the model: what
+    ``schemas/sagelint-config.schema.json`` holds and ``sagelint config schema`` prints."""
+    from sagelint.config_model import json_schema
+
+    return json_schema()
 
 
-def _codes(value: object, key: str) -> tuple[str, ...]:
-    codes = _strings(value, key)
-    for index, code in enumerate(codes):
-        if not code.strip():
-            raise _Invalid(f"{key}[{index}]: must be a rule code or prefix (got '')")
-    return tuple(code.strip().upper() for code in codes)
-
-
-def _severity(value: object, key: str) -> str:
-    if value not in SEVERITIES:
-        got = repr(value) if isinstance(value, str) else _kind(value)
-        raise _Invalid(f"{key}: must be 'error', 'warning' or 'info' (got {got})")
-    return str(value)
-
-
-def _count(value: object, key: str) -> int:
-    if type(value) is not int:
-        raise _Invalid(f"{key}: must be an integer (got {_kind(value)})")
-    if value < 1:
-        raise _Invalid(f"{key}: must be at least 1 (got {value})")
-    return value
-
-
-def _pattern(value: object, key: str) -> str:
-    if not isinstance(value, str):
-        raise _Invalid(f"{key}: must be a string (got {_kind(value)})")
-    import regex  # the matcher of SM504, with its timeout
-
-    try:
-        regex.compile(value)
-    except regex.error as error:
-        raise _Invalid(f"{key}: not a regular expression: {error}") from None
-    return value
-
-
-# [tool.sagelint.rules] key: Policy field, and how its value is checked.
-_POLICY: dict[str, tuple[str, Callable[[object, str], Any]]] = {
-    "max-runtime-seconds": ("max_runtime_seconds", _count),
-    "allowed-instance-types": ("allowed_instance_types", _strings),
-    "max-instance-count": ("max_instance_count", _count),
-    "allowed-image-registries": ("allowed_image_registries", _strings),
-    "required-tags": ("required_tags", _strings),
-    "job-name-pattern": ("job_name_pattern", _pattern),
-}
-_KEYS = (
-    "select",
-    "ignore",
-    "extend-select",
-    "fail-on",
-    "severity",
-    "exclude",
-    "per-file-ignores",
-    "rules",
-)
-
-
-def _settings(value: object, path: str) -> Settings:
+def show_settings(settings: Settings | None) -> str:
+    """The effective settings as TOML (a valid ``.sagelint.toml``), and the file they come
+    from: what ``sagelint config show`` prints. Defaults and unset policy keys are comments."""
     from sagelint.rules import RULES
-    from sagelint.selectors import SelectorError, check_selectors
 
-    table = _table(value, "", _KEYS)
-    get = table.get
-    select = _codes(get("select"), "select") if "select" in table else None
-    severity = {
-        code.strip().upper(): _severity(level, f"severity.{code}")
-        for code, level in _table(get("severity", {}), "severity").items()
-    }
-    per_file_ignores = {
-        glob: _codes(codes, f"per-file-ignores.{glob}")
-        for glob, codes in _table(get("per-file-ignores", {}), "per-file-ignores").items()
-    }
-    rules = _table(get("rules", {}), "rules", tuple(_POLICY))
-    settings = Settings(
-        path=path,
-        select=select,
-        ignore=_codes(get("ignore", []), "ignore"),
-        extend_select=_codes(get("extend-select", []), "extend-select"),
-        fail_on=_severity(get("fail-on"), "fail-on") if "fail-on" in table else None,
-        severity=severity,
-        exclude=_strings(get("exclude", []), "exclude"),
-        per_file_ignores=per_file_ignores,
-        policy=Policy(
-            **{
-                field: check(rules[key], f"rules.{key}")
-                for key, (field, check) in _POLICY.items()
-                if key in rules
-            }
-        ),
-    )
-    try:
-        for key, codes in (
-            ("select", select or ()),
-            ("ignore", settings.ignore),
-            ("extend-select", settings.extend_select),
-            ("severity", tuple(severity)),
-            *((f"per-file-ignores.{glob}", codes) for glob, codes in per_file_ignores.items()),
-        ):
-            check_selectors(codes, RULES, f"{key}: ")
-    except SelectorError as error:
-        raise _Invalid(str(error)) from None
-    return settings
+    if settings is None:
+        lines = ["# No configuration file: the defaults."]
+        settings = Settings(path="")
+    else:
+        table = " [tool.sagelint]" if os.path.basename(settings.path) == "pyproject.toml" else ""
+        lines = [
+            f"# Settings from {os.path.abspath(settings.path)}{table}",
+            f"# (exclude and per-file-ignores globs are relative to {settings.root})",
+        ]
+    default = "  # the default"
+    lines += [
+        _entry("select", settings.select or DEFAULT_SELECT, settings.select is None, default),
+        _entry("ignore", settings.ignore),
+        _entry("extend-select", settings.extend_select),
+        _entry("fail-on", settings.fail_on or DEFAULT_FAIL_ON, settings.fail_on is None, default),
+        _entry("severity", dict(settings.severity or {})),
+        _entry("exclude", settings.exclude),
+        _entry("per-file-ignores", dict(settings.per_file_ignores or {})),
+        "",
+        "[rules]",
+    ]
+    for field, value in settings.policy._asdict().items():
+        key = field.replace("_", "-")
+        if value is None:
+            off = [r.code for r in RULES if field in r.needs and not settings.policy.configures(r)]
+            lines.append(f"# {key}: not set" + (f" ({', '.join(off)} off)" if off else ""))
+        else:
+            lines.append(_entry(key, value))
+    return "\n".join(lines) + "\n"
+
+
+def _entry(key: str, value: object, commented: bool = False, note: str = "") -> str:
+    line = f"{_toml_key(key)} = {_toml_value(value)}"
+    return f"# {line}{note}" if commented else line
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, Mapping):
+        items = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+        return f"{{ {items} }}" if items else "{}"
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    if isinstance(value, str):  # a JSON string is a TOML basic string
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

@@ -3,7 +3,8 @@
 The loaders, the schema validator, the AWS fetch and the engine emit these (they have no check
 function), so they live here, below everything that emits them; :mod:`sagelint.rules` lists them
 with the other families. SM000-SM004 are input errors: they are always reported, whatever is
-selected, and make the run exit with 2 because the input could not be checked.
+selected, and make the run exit with 2 because the input could not be checked. SM005 (a key
+given twice) is a warning the loaders find while parsing: it goes with its document.
 """
 
 from __future__ import annotations
@@ -47,9 +48,11 @@ UNREADABLE_FILE = Rule(
     summary="a path cannot be read as text",
     doc="""
     ## What it does
-    Reports a path that does not exist or cannot be read, a folder with no job files in it, a
-    binary file, a file that is not UTF-8 (or UTF-16 with a byte-order mark), or a document
-    larger than `--max-document-size`.
+    Reports a path that does not exist or cannot be read, a folder with no job files in it or
+    that cannot be read, a job-named path that is not a regular file (a FIFO or a device: it is
+    not read, so it cannot block the run), a binary file, a file that is not UTF-8 (or UTF-16
+    with a byte-order mark), or a document (a line of JSON Lines) larger than
+    `--max-document-size`.
 
     ## Why is this bad?
     Nothing in it could be checked, so a policy that relies on sagelint would pass it unseen.
@@ -74,7 +77,10 @@ INVALID_SYNTAX = Rule(
     doc="""
     ## What it does
     Reports malformed JSON or YAML (with the line and column of the problem), an empty file, a
-    bad line of a JSON Lines file, and documents nested too deeply to be job documents.
+    bad line of a JSON Lines file, a YAML value its tag cannot be built from (`!!int abc`, an
+    unknown `!tag`), an integer with more digits than Python converts, and documents nested too
+    deeply to be job documents. The message says where and what, never quotes the text, which
+    may hold a secret. After 20 input errors in a file, one line counts the others.
 
     ## Why is this bad?
     AWS would reject the file as a `--cli-input-json` spec, and sagelint cannot check it.
@@ -138,6 +144,33 @@ AWS_ERROR = Rule(
     ## How to fix
     Grant the read-only permissions listed in the README, enable the region, or leave it out
     with `--region`.
+    """,
+)
+
+DUPLICATE_KEY = Rule(
+    code="SM005",
+    name="duplicate-key",
+    severity="warning",
+    summary="a key is given twice in the same object",
+    doc="""
+    ## What it does
+    Reports a key that a JSON or YAML object of a job document gives more than once, at the
+    second (and any later) occurrence, with the position of the first in the message. A key of
+    `HyperParameters` or `Environment` that looks like a secret is not named.
+
+    ## Why is this bad?
+    Parsers keep only the last value, silently: the first one, which a reviewer may have read,
+    is not what runs. In a request spec two `InstanceType`s are ambiguous, and another tool
+    reading the same file may keep the first.
+
+    ## Example
+    ```json
+    {"ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1,
+                        "InstanceType": "ml.p4d.24xlarge"}}
+    ```
+
+    ## How to fix
+    Keep one of them: the one you mean.
     """,
 )
 

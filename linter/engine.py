@@ -7,7 +7,6 @@ and :func:`sagelint.lint_job`, gives it that catalogue.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
 from collections import Counter
@@ -22,6 +21,7 @@ from sagelint.document_rules import (
     SCHEMA_RULES,
 )
 from sagelint.findings import Finding
+from sagelint.globs import compile_globs
 from sagelint.job import Job
 from sagelint.load.loaders import (
     DEFAULT_MAX_DOCUMENT_SIZE,
@@ -63,19 +63,15 @@ class Options(NamedTuple):
     jobs: int | None = None  # worker processes for many files; None: one per CPU
 
 
-def _matching_globs(path: str, globs: Iterable[str], root: str) -> list[str]:
-    """The globs that match ``path``: its path relative to ``root`` (as given when it is
-    outside), or its name. The path is resolved once, however many globs there are."""
+def _matching_globs(path: str, matcher: Callable[[str], list[str]], root: str) -> list[str]:
+    """The globs (compiled into ``matcher``) that match ``path``: its path relative to ``root``
+    (as given when it is outside), or its name. The path is resolved once."""
     relative = os.path.relpath(os.path.realpath(path), root)
     if relative == os.pardir or relative.startswith(os.pardir + os.sep):
         relative = clean_path(path)  # outside the root: as given
     relative = relative.replace(os.sep, "/")
-    name = os.path.basename(path)
-    return [
-        glob
-        for glob in globs
-        if fnmatch.fnmatchcase(relative, glob) or fnmatch.fnmatchcase(name, glob)
-    ]
+    found = matcher(relative)
+    return found + [glob for glob in matcher(os.path.basename(path)) if glob not in found]
 
 
 def ignored_by_tag(job: Job) -> list[str]:
@@ -109,10 +105,12 @@ class Linter:
             for kind in ("describe", "create")
         }
         self._schema_codes = {r.code for r in enabled if r in SCHEMA_RULES}
+        self._enabled_codes = {r.code for r in enabled}
         self._severity = {
             rule.code: self.options.severity.get(rule.code, rule.severity) for rule in self.rules
         }
         self._by_code = {rule.code: rule for rule in self.rules}
+        self._per_file = compile_globs(self.options.per_file_ignores)
         self._baseline = Counter(self.options.baseline) if self.options.baseline else None
         self.jobs_checked = 0
         self.files_seen = 0
@@ -120,6 +118,10 @@ class Linter:
         self._last_path: str | None = None
         # Told of every job checked, with or without findings (the JUnit report lists them all).
         self.on_document: Callable[[str, str | None], None] | None = None
+        # Given each loaded document before it is checked (in the worker processes too): the
+        # document to check instead (``sagelint lint --s3`` attaches S3 listings to its job) and
+        # findings to report before its own.
+        self.prepare: Callable[[Document], tuple[Document, list[Finding]]] | None = None
 
     def lint_paths(self, paths: Iterable[str], **load_options: Any) -> Iterator[Finding]:
         """Findings for every job in ``paths``, a document at a time, each document's in order.
@@ -130,7 +132,8 @@ class Linter:
         options = self.options
         excluded = None
         if options.exclude:
-            excluded = lambda path: bool(_matching_globs(path, options.exclude, self._root))  # noqa: E731
+            excluding = compile_globs(options.exclude)
+            excluded = lambda path: bool(_matching_globs(path, excluding, self._root))  # noqa: E731
         for path, name, is_document, findings in self._check_inputs(
             sources(paths, exclude=excluded), load_options
         ):
@@ -205,7 +208,8 @@ class Linter:
             if isinstance(loaded, LoadError):
                 yield loaded.path, None, False, [_input_error(loaded)]
             else:
-                yield loaded.path, loaded.job.name, True, self._check(loaded)
+                document, notes = self.prepare(loaded) if self.prepare else (loaded, [])
+                yield document.path, document.job.name, True, notes + self._check(document)
 
     def _check(self, document: Document) -> list[Finding]:
         """Validate and run the rules on one document: its findings, less suppressed ones."""
@@ -236,19 +240,28 @@ class Linter:
                     "please report it",
                 )
             )
-        findings = self._keep(document, found)
+        # What the parsing found (a duplicate key, SM005), at the position it gives.
+        problems = [p for p in document.problems if p.code in self._enabled_codes]
+        positions = {len(found) + i: (p.line, p.column) for i, p in enumerate(problems)}
+        found.extend((p.code, p.pointer, p.message) for p in problems)
+        findings = self._keep(document, found, positions)
         findings.sort(key=lambda f: (f.line, f.column, f.rule))
         return findings
 
-    def _keep(self, document: Document, found: list[tuple[str, str, str]]) -> list[Finding]:
+    def _keep(
+        self,
+        document: Document,
+        found: list[tuple[str, str, str]],
+        positions: Mapping[int, tuple[int, int]],
+    ) -> list[Finding]:
         """Findings minus the suppressed ones, which are counted by reason."""
         by_tag = ignored_by_tag(document.job)
         per_file = self.options.per_file_ignores
-        matched = _matching_globs(document.path, per_file, self._root) if per_file else []
+        matched = _matching_globs(document.path, self._per_file, self._root) if per_file else []
         by_file = [code for glob in matched for code in per_file[glob]]
         kept = []
         name = document.job.name
-        for code, pointer, message in found:
+        for index, (code, pointer, message) in enumerate(found):
             rule = self._by_code[code]
             if code not in INPUT_ERROR_CODES:
                 if matches(rule, by_tag):
@@ -257,7 +270,7 @@ class Linter:
                 if matches(rule, by_file):
                     self.suppressed["per-file-ignores"] += 1
                     continue
-            line, column = document.locate(pointer)
+            line, column = positions.get(index) or document.locate(pointer)
             finding = Finding(
                 code, self._severity[code], message, document.path, line, column, pointer, name
             )

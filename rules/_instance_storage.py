@@ -18,9 +18,9 @@ Sources:
   storage." (with a link to the EC2 "Instance store volumes" table).
 - SageMaker Python SDK, ``sagemaker.utils.volume_size_supported`` / ``instance_supports_kms``:
   a family with a ``d`` in its name (c5d, m5d, r5d, p3dn, p4d, p4de, g4dn) has no EBS volume,
-  nor does a family starting with ``g5``; newer releases add ``g6``, ``p5`` and ``trn1``
-  (/work/shared/reference/aws-facts.md, "Encryption"). The SDK's name heuristic misses families
-  such as ``p5en``, ``p6-b200`` or ``trn2`` (no ``d``), which is why this is a table.
+  nor does a family starting with ``g5``; newer releases add ``g6``, ``p5`` and ``trn1``. The
+  SDK's name heuristic misses families such as ``p5en``, ``p6-b200`` or ``trn2`` (no ``d``),
+  which is why this is a table.
 - Amazon EC2 instance types (instance storage column), for the families no SageMaker source
   names: g6e, g7e, p5e, p5en, p6-b200, p6-b300, p6e-gb200, trn1n, trn2 carry NVMe instance
   storage; the ``c``/``m``/``r``/``t`` families without ``d`` (c5n, c6i, c7i, m6i, m7i, r7i, t3)

@@ -41,7 +41,9 @@ def gzip_outside_pipe_mode(job: Job) -> Iterator[Violation]:
     ## Example
     ```json
     {"AlgorithmSpecification": {"TrainingInputMode": "File"},
-     "InputDataConfig": [{"ChannelName": "train", "CompressionType": "Gzip"}]}
+     "InputDataConfig": [{"ChannelName": "train", "CompressionType": "Gzip",
+                          "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix",
+                                                          "S3Uri": "s3://bucket/train/"}}}]}
     ```
 
     ## How to fix
@@ -103,7 +105,8 @@ def file_mode_without_volume_size(job: Job) -> Iterator[Violation]:
     ## Example
     ```json
     {"AlgorithmSpecification": {"TrainingInputMode": "File"},
-     "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1}}
+     "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1,
+                        "VolumeKmsKeyId": "arn:aws:kms:us-east-1:111122223333:alias/ml-training"}}
     ```
 
     ## How to fix
@@ -111,7 +114,8 @@ def file_mode_without_volume_size(job: Job) -> Iterator[Violation]:
     and checkpoints (with `ShardedByS3Key`, about 1/n of the data per instance):
     ```json
     {"ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1,
-                        "VolumeSizeInGB": 100}}
+                        "VolumeSizeInGB": 100,
+                        "VolumeKmsKeyId": "arn:aws:kms:us-east-1:111122223333:alias/ml-training"}}
     ```
     """
     if job.has("ServerlessJobConfig") or "ResourceConfig.$" in job.data:

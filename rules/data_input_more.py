@@ -67,7 +67,9 @@ def recordio_outside_pipe_mode(job: Job) -> Iterator[Violation]:
     ## Example
     ```json
     {"AlgorithmSpecification": {"TrainingInputMode": "File"},
-     "InputDataConfig": [{"ChannelName": "train", "RecordWrapperType": "RecordIO"}]}
+     "InputDataConfig": [{"ChannelName": "train", "RecordWrapperType": "RecordIO",
+                          "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix",
+                                                          "S3Uri": "s3://bucket/train/"}}}]}
     ```
 
     ## How to fix
@@ -137,7 +139,7 @@ def sharding_on_one_instance(job: Job) -> Iterator[Violation]:
 
     ## Example
     ```json
-    {"ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1},
+    {"ResourceConfig": {"InstanceType": "ml.g5.2xlarge", "InstanceCount": 1},
      "InputDataConfig": [{"ChannelName": "train", "DataSource": {"S3DataSource": {
          "S3DataType": "S3Prefix", "S3Uri": "s3://bucket/train/",
          "S3DataDistributionType": "ShardedByS3Key"}}}]}
@@ -249,8 +251,10 @@ def duplicate_channel_name(job: Job) -> Iterator[Violation]:
     ## Example
     ```json
     {"InputDataConfig": [
-      {"ChannelName": "train", "DataSource": {"S3DataSource": {"S3Uri": "s3://bucket/a/"}}},
-      {"ChannelName": "train", "DataSource": {"S3DataSource": {"S3Uri": "s3://bucket/b/"}}}]}
+      {"ChannelName": "train", "DataSource": {"S3DataSource": {
+          "S3DataType": "S3Prefix", "S3Uri": "s3://bucket/a/"}}},
+      {"ChannelName": "train", "DataSource": {"S3DataSource": {
+          "S3DataType": "S3Prefix", "S3Uri": "s3://bucket/b/"}}}]}
     ```
 
     ## How to fix

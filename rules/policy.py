@@ -155,7 +155,8 @@ def image_registry_not_allowed(job: Job, policy: Policy) -> Iterator[Violation]:
     allowed-image-registries = ["123456789012.dkr.ecr.*.amazonaws.com"]
     ```
     ```json
-    {"AlgorithmSpecification": {"TrainingImage": "docker.io/someone/train:latest"}}
+    {"AlgorithmSpecification": {"TrainingInputMode": "File", "TrainingImage":
+        "docker.io/someone/train@sha256:0f5a1c5d8e8f6b1ad3a0a4e3c0bd5d6c3b1e0e1e4f9a0b7c6d5e4f3a2b1c0d9e"}}
     ```
 
     ## How to fix

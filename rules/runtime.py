@@ -88,7 +88,9 @@ def _duration(seconds: float) -> str:
     references=(
         f"{MODEL_DOCS}: StoppingCondition.MaxWaitTimeInSeconds",
         SPOT_DOCS,
-        "tests/data/real/bioimage-search-describe-spot-fsx-vpc-completed.json",
+        "aws-samples/bioimage-search, cli/bioims/test/test-training-configuration.py: a recorded "
+        "DescribeTrainingJob response of a spot job whose MaxWaitTimeInSeconds equals "
+        "MaxRuntimeInSeconds",
     ),
 )
 def spot_wait_below_runtime(job: Job) -> Iterator[Violation]:
@@ -117,7 +119,8 @@ def spot_wait_below_runtime(job: Job) -> Iterator[Violation]:
     ## Example
     ```json
     {"EnableManagedSpotTraining": true,
-     "StoppingCondition": {"MaxRuntimeInSeconds": 86400, "MaxWaitTimeInSeconds": 3600}}
+     "StoppingCondition": {"MaxRuntimeInSeconds": 86400, "MaxWaitTimeInSeconds": 43200},
+     "CheckpointConfig": {"S3Uri": "s3://bucket/checkpoints/churn/"}}
     ```
 
     ## How to fix

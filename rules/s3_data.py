@@ -4,76 +4,34 @@ These rules need to know what S3 holds under each channel's ``S3Uri``, and no ru
 ``sagelint audit`` (and ``sagelint lint --s3``) list the data first, bounded by a cap on the
 objects read per channel, and attach a summary of each listing to the job
 (:attr:`sagelint.job.Job.s3`, keyed by ``S3Uri``). Without it (a plain ``sagelint lint``) the rules
-say nothing. :func:`listing_requests` tells the audit which listings the enabled rules need.
+say nothing. :data:`S3_RULES` names these rules for the AWS layer, which never imports the rules:
+the command line hands it over, and its :func:`listing_requests` says which listings the enabled
+ones need.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from sagelint.job import Job, pointer
-from sagelint.rule_api import Violation, rule
+from sagelint.rule_api import Rule, Violation, rule
 from sagelint.rules._facts import channels, effective_input_mode, instance_count
 from sagelint.rules._instance_storage import has_local_storage, instance_types
+from sagelint.s3_listing import ListingRequest, S3Rules
+
+# Re-exported: tests/test_rule_docs.py imports it from here.
+from sagelint.s3_listing import S3Listing as S3Listing  # noqa: PLC0414
 
 if TYPE_CHECKING:
-    from typing import Any, Literal
+    from typing import Any
 
 MODEL_DOCS = "botocore SageMaker service model"
-S3_CODES = frozenset({"SM203", "SM205", "SM206"})
 # S3DataType values whose S3Uri the audit can list: a key prefix, or a manifest to read.
 LISTABLE = frozenset({"S3Prefix", "ManifestFile", "AugmentedManifestFile"})
 # SM206: the largest object is at least this many times the median...
 SKEW_RATIO = 10
 GIB = 1024**3
-
-
-class S3Listing(NamedTuple):
-    """What S3 holds under one ``S3Uri``, as far as it was read.
-
-    For ``S3Prefix`` the objects under the prefix (ListObjectsV2; zero-byte "folder" keys ending
-    in ``/`` are not counted); for ``ManifestFile`` the entries of the manifest and for
-    ``AugmentedManifestFile`` its lines (sizes unknown: ``total_bytes`` and the others are None).
-    ``partial`` says why the listing stopped before the end: ``"cap"`` (the cap of objects read
-    per channel, ``cap``) or ``"enough"`` (the count reached what the rules needed).
-    """
-
-    uri: str
-    data_type: str
-    objects: int
-    total_bytes: int | None = None
-    largest_bytes: int | None = None
-    largest_key: str | None = None
-    median_bytes: int | None = None
-    partial: Literal["cap", "enough"] | None = None
-    cap: int | None = None
-
-    @property
-    def complete(self) -> bool:
-        return self.partial is None
-
-    def at_least(self) -> str:
-        """``"at least "`` when the listing stopped early, else ``""``."""
-        return "" if self.complete else "at least "
-
-    def partial_note(self) -> str:
-        if self.partial != "cap":
-            return ""
-        return (
-            f" (from the first {self.cap or self.objects:,} objects listed: the listing stops "
-            "at --s3-max-objects)"
-        )
-
-
-class ListingRequest(NamedTuple):
-    """A listing the enabled rules need: ``enough`` objects (None: as many as the cap allows)."""
-
-    uri: str
-    data_type: str
-    enough: int | None
-    channel: str
-    pointer: str
 
 
 def _s3_source(channel: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -121,8 +79,8 @@ def _sharded(s3: Mapping[str, Any]) -> bool:
     return s3.get("S3DataDistributionType") == "ShardedByS3Key"
 
 
-def listing_requests(job: Job, codes: Collection[str]) -> list[ListingRequest]:
-    """The S3 listings that the rules in ``codes`` need to check ``job``, one per ``S3Uri``.
+def listing_requests(job: Job, enabled: Collection[Rule]) -> list[ListingRequest]:
+    """The S3 listings that the ``enabled`` rules need to check ``job``, one per ``S3Uri``.
 
     SM203 needs only to know whether there are as many objects as instances, so its listing
     stops there; SM205 and SM206 need sizes, as far as the cap allows.
@@ -138,15 +96,15 @@ def listing_requests(job: Job, codes: Collection[str]) -> list[ListingRequest]:
         count = sum(readers.values()) if readers else None
         sharded = _sharded(s3) and count is not None and count > 1
         needs_sizes = data_type == "S3Prefix" and (
-            ("SM206" in codes and sharded)
+            (sharded_skewed_object_sizes in enabled and sharded)
             or (
-                "SM205" in codes
+                file_mode_data_exceeds_volume in enabled
                 and all_ebs
                 and bool(job.integer("ResourceConfig", "VolumeSizeInGB"))
                 and effective_input_mode(job, channel) == "File"
             )
         )
-        if not needs_sizes and not ("SM203" in codes and sharded):
+        if not needs_sizes and not (sharded_over_too_few_objects in enabled and sharded):
             continue
         need = None if needs_sizes else count
         uri = str(s3["S3Uri"])
@@ -349,8 +307,8 @@ def file_mode_data_exceeds_volume(job: Job) -> Iterator[Violation]:
     severity="warning",
     summary="ShardedByS3Key over objects of very skewed sizes: one instance gets far more data",
     references=(
-        f"{MODEL_DOCS}: S3DataSource.S3DataDistributionType",
-        "/work/shared/reference/aws-facts.md, Input channels: skewed object sizes skew the load",
+        f"{MODEL_DOCS}: S3DataSource.S3DataDistributionType (ShardedByS3Key shares out the "
+        "objects, not the bytes)",
     ),
 )
 def sharded_skewed_object_sizes(job: Job) -> Iterator[Violation]:
@@ -414,3 +372,10 @@ def sharded_skewed_object_sizes(job: Job) -> Iterator[Violation]:
 
 def _bucket(uri: str) -> str:
     return uri.removeprefix("s3://").partition("/")[0]
+
+
+# What the AWS layer is given to list S3 for these rules.
+S3_RULES = S3Rules(
+    (sharded_over_too_few_objects, file_mode_data_exceeds_volume, sharded_skewed_object_sizes),
+    listing_requests,
+)

@@ -45,7 +45,7 @@ def output_without_kms_key(job: Job) -> Iterator[Violation]:
     ## How to fix
     ```json
     {"OutputDataConfig": {"S3OutputPath": "s3://bucket/models",
-                          "KmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-..."}}
+                          "KmsKeyId": "arn:aws:kms:us-east-1:111122223333:alias/ml-training"}}
     ```
     """
     output = job.mapping("OutputDataConfig")
@@ -135,7 +135,7 @@ def volume_without_kms_key(job: Job) -> Iterator[Violation]:
     ```json
     {"ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1,
                         "VolumeSizeInGB": 50,
-                        "VolumeKmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-..."}}
+                        "VolumeKmsKeyId": "arn:aws:kms:us-east-1:111122223333:alias/ml-training"}}
     ```
     """
     if _dynamic(job, "ResourceConfig", "VolumeKmsKeyId"):
@@ -190,7 +190,7 @@ def no_vpc(job: Job) -> Iterator[Violation]:
 
     ## Example
     ```json
-    {"TrainingJobName": "churn", "VpcConfig": {"SecurityGroupIds": [], "Subnets": []}}
+    {"TrainingJobName": "churn", "VpcConfig": null}
     ```
 
     ## How to fix
@@ -328,13 +328,13 @@ def inter_container_traffic_unencrypted(job: Job) -> Iterator[Violation]:
 
     ## Example
     ```json
-    {"ResourceConfig": {"InstanceType": "ml.p3.16xlarge", "InstanceCount": 4},
+    {"ResourceConfig": {"InstanceType": "ml.p4d.24xlarge", "InstanceCount": 4},
      "EnableInterContainerTrafficEncryption": false}
     ```
 
     ## How to fix
     ```json
-    {"ResourceConfig": {"InstanceType": "ml.p3.16xlarge", "InstanceCount": 4},
+    {"ResourceConfig": {"InstanceType": "ml.p4d.24xlarge", "InstanceCount": 4},
      "EnableInterContainerTrafficEncryption": true}
     ```
     """
@@ -577,8 +577,8 @@ def secret_in_plain_text(job: Job) -> Iterator[Violation]:
 
     ## Example
     ```json
-    {"Environment": {"HF_TOKEN": "hf_..."},
-     "HyperParameters": {"db_password": "..."}}
+    {"Environment": {"HF_TOKEN": "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"},
+     "HyperParameters": {"max_depth": "5", "db_password": "Winter2026!churn"}}
     ```
 
     ## How to fix
@@ -647,7 +647,7 @@ def volume_key_on_local_storage(job: Job) -> Iterator[Violation]:
     ## Example
     ```json
     {"ResourceConfig": {"InstanceType": "ml.g5.2xlarge", "InstanceCount": 1,
-                        "VolumeKmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-..."}}
+                        "VolumeKmsKeyId": "arn:aws:kms:us-east-1:111122223333:alias/ml-training"}}
     ```
 
     ## How to fix

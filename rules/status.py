@@ -54,7 +54,9 @@ KNOWN_SECONDARY: frozenset[str] = frozenset().union(*SECONDARY_BY_PRIMARY.values
     kinds=("describe",),
     references=(
         "botocore SageMaker service model: DescribeTrainingJobResponse.SecondaryStatus",
-        "tests/data/real/c7n-placebo-test_sagemaker_training_job_stop-describe-2-stopping.json",
+        "cloud-custodian/cloud-custodian, tests/data/placebo/test_sagemaker_training_job_stop/"
+        "api.sagemaker.DescribeTrainingJob_2.json: a recorded response of a job stopped while "
+        "starting, Stopping with secondary Starting",
     ),
 )
 def status_contradiction(job: Job) -> Iterator[Violation]:

@@ -74,9 +74,8 @@ def image_not_pinned_by_digest(job: Job) -> Iterator[Violation]:
     (`aws ecr describe-images --repository-name train --image-ids imageTag=2.1.0`, or
     `docker inspect --format '{{index .RepoDigests 0}}'`) and reference the image by it:
     ```json
-    {"AlgorithmSpecification": {
-        "TrainingImage": "123456789012.dkr.ecr.us-east-1.amazonaws.com/train@sha256:0f5a...",
-        "TrainingInputMode": "File"}}
+    {"AlgorithmSpecification": {"TrainingInputMode": "File", "TrainingImage":
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/train@sha256:0f5a1c5d8e8f6b1ad3a0a4e3c0bd5d6c3b1e0e1e4f9a0b7c6d5e4f3a2b1c0d9e"}}
     ```
     """
     if job.has("AlgorithmSpecification", "AlgorithmName"):

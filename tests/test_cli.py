@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import os
+import pty
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sagelint import __version__
+from sagelint.cli import sagelint
+from sagelint.rules import RULES
 
-from tests.conftest import cli
+from tests.conftest import Result
 from tests.jobs import clean_describe, clean_request
 
 SCRIPT = Path(sys.executable).with_name("sagelint")
+
+
+def cli(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+    """``sagelint ARGS`` through click's test runner: exit code, stdout, stderr."""
+    result = CliRunner().invoke(sagelint, list(args), input=input, env=env)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Result(result.exit_code, result.stdout, result.stderr)
 
 
 def write(path: Path, document: object) -> Path:
@@ -29,9 +43,10 @@ def failing_request() -> dict[str, object]:
     return job
 
 
-def test_console_script_runs_and_reports_its_version() -> None:
-    done = subprocess.run([SCRIPT, "--version"], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == f"sagelint, version {__version__}"
+def test_console_script_and_python_m_run_and_report_the_version() -> None:
+    for command in ([SCRIPT], [sys.executable, "-m", "sagelint"]):
+        done = subprocess.run([*command, "--version"], capture_output=True, text=True, check=True)
+        assert done.stdout.strip() == f"sagelint, version {__version__}"
 
 
 def test_lint_help_explains_every_option() -> None:
@@ -45,9 +60,16 @@ def test_lint_help_explains_every_option() -> None:
         "--max-document-size",
         "--stdin-filename",
         "--color",
+        "--output-format",
+        "--output-file",
+        "--exit-zero",
+        "--quiet",
+        "--exclude",
+        "--extend-exclude",
+        "--show-source",
     ):
         assert option in result.stdout
-    assert "exit codes" in result.stdout
+    assert "Exit codes" in result.stdout
 
 
 def test_clean_documents_pass_with_exit_code_0(tmp_path: Path) -> None:
@@ -168,21 +190,33 @@ def test_input_error_exit_code_wins_but_everything_is_reported(tmp_path: Path) -
     assert {("a.json", "SM301"), ("b.json", "SM002"), ("c.json", "SM301")} <= by_path
 
 
-def test_bad_option_values_are_usage_errors(tmp_path: Path) -> None:
-    assert cli("lint", "--format", "xml", str(tmp_path)).exit_code == 2
-    result = cli("lint", "--max-document-size", "lots", str(tmp_path))
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("lint", "--format", "xml"), "sagelint: error: Invalid value for '--format'"),
+        (("lint", "--max-document-size", "lots"), "'lots' is not a size"),
+        (("lint", "--jobs", "0"), "Invalid value for '--jobs' / '-j': 0 is not in the range x>=1"),
+        (("lint", "--jobs", "x"), "'x' is not a valid integer"),
+        (("lint", "--no-such-option"), "sagelint: error: No such option '--no-such-option'"),
+        (("lnt",), "sagelint: error: No such command 'lnt'"),
+        (("lint", "--form", "json"), "No such option '--form'"),  # no abbreviations
+        (("lint", "--statistics", "--format", "sarif"), "--statistics is a table or JSON"),
+        (("lint", "--show-source", "--format", "json"), "--show-source goes with the text format"),
+        (("lint", "--config", "missing.toml"), "missing.toml: cannot read: no such file"),
+        (("audit", "--region", "mars"), "'mars' is not a region name"),
+        (("audit", "--concurrency", "500"), "500 is not in the range 1<=x<=128"),
+        (("audit", "--status", "Running"), "'Running' is not one of"),
+    ],
+)
+def test_bad_option_values_are_one_line_usage_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli(*args, str(tmp_path)) if args[0] == "lint" else cli(*args)
     assert result.exit_code == 2
-    assert "is not a size" in result.stderr
-    for value, message in (("0", "must be at least 1 (got 0)"), ("x", "must be a whole number")):
-        result = cli("lint", "--jobs", value, str(tmp_path))
-        assert result.exit_code == 2
-        assert f"argument --jobs/-j: {message}" in result.stderr
-    result = cli("lint", "--no-such-option", str(tmp_path))
-    assert result.exit_code == 2
-    assert "unrecognized arguments: --no-such-option" in result.stderr
-    result = cli("lnt", str(tmp_path))
-    assert result.exit_code == 2
-    assert "invalid choice: 'lnt'" in result.stderr
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert message in result.stderr
 
 
 def test_default_path_is_the_current_folder(
@@ -195,14 +229,21 @@ def test_default_path_is_the_current_folder(
     assert "job.json:" in result.stdout
 
 
-def test_rules_lists_every_rule() -> None:
-    from sagelint.rules import RULES
-
-    table = cli("rules").stdout
+def test_rules_lists_every_rule_within_80_columns_and_marks_those_off_until_configured() -> None:
+    table = cli("rules", env={"COLUMNS": "80"}).stdout
+    assert max(len(line) for line in table.splitlines()) <= 80
     for rule in RULES:
-        assert re.search(rf"^{rule.code}\s+{rule.name}\s+{rule.severity}\s", table, re.M)
-    rows = json.loads(cli("rules", "--format", "json").stdout)
+        mark = r"\*" if rule.needs else ""
+        assert re.search(rf"^{rule.code}{mark}\s+{rule.name}\s+{rule.severity}\s", table, re.M)
+    assert (
+        {r.code for r in RULES if r.needs} == set(re.findall(r"^(SM\d+)\*", table, re.M)) != set()
+    )
+    assert "* off until configured" in table
+    rows = json.loads(cli("rules", "--output-format", "json").stdout)
     assert [row["code"] for row in rows] == [rule.code for rule in RULES]
+    assert {row["code"] for row in rows if row["off_until_configured"]} == {
+        r.code for r in RULES if r.needs
+    }
 
 
 def test_explain_prints_the_rule_documentation() -> None:
@@ -252,7 +293,7 @@ HEAVY = ("boto3", "botocore", "jsonschema", "pydantic", "yaml")
     ("config", "allowed"),
     [
         (None, set()),
-        ('[tool.sagelint]\nignore = ["SM104"]\n', set()),
+        ('[tool.sagelint]\nignore = ["SM104"]\n', {"pydantic"}),
     ],
 )
 @pytest.mark.parametrize("output_format", ["--format=text", "--format=json"])
@@ -276,7 +317,7 @@ def test_a_one_file_lint_imports_nothing_heavy(
     )
     imported, code = done.stdout.strip().splitlines()[-1].rsplit(" ", 1)
     assert code == "1"  # the lint ran and found what failing_request() holds
-    assert imported == str(sorted(allowed))
+    assert set(ast.literal_eval(imported)) <= allowed
 
 
 def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path) -> None:
@@ -293,3 +334,208 @@ def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path) -> None:
     error = process.stderr.read()
     assert process.wait() == 2
     assert error == b""  # no traceback, no "Exception ignored" at exit
+
+
+def test_output_format_and_output_file_are_aliases(tmp_path: Path) -> None:
+    path = write(tmp_path / "job.json", failing_request())
+    report = tmp_path / "report.json"
+    result = cli("lint", "--output-format", "json", "--output-file", str(report), str(path))
+    assert result.exit_code == 1
+    assert json.loads(report.read_text())["summary"]["findings"] == 2
+    assert result.stdout.startswith("sagelint: 2 findings (1 error, 1 warning)")
+
+
+def test_exit_zero_passes_with_findings_but_not_with_unreadable_inputs(tmp_path: Path) -> None:
+    path = write(tmp_path / "job.json", failing_request())
+    result = cli("lint", "--exit-zero", str(path))
+    assert result.exit_code == 0
+    assert "SM301 [error]" in result.stdout
+    (tmp_path / "broken.json").write_text("{")
+    assert cli("lint", "--exit-zero", str(tmp_path)).exit_code == 2
+
+
+def test_quiet_prints_the_findings_and_nothing_else(tmp_path: Path) -> None:
+    path = write(tmp_path / "job.json", failing_request())
+    result = cli("lint", "-q", str(path))
+    assert result.exit_code == 1
+    assert [line.split(": ")[1].split()[0] for line in result.stdout.splitlines()] == [
+        "SM101",
+        "SM301",
+    ]
+    baseline = tmp_path / ".baseline.json"
+    result = cli(
+        "lint",
+        "--quiet",
+        "-o",
+        str(tmp_path / "r.txt"),
+        "--write-baseline",
+        str(baseline),
+        str(path),
+    )
+    assert (result.stdout, result.stderr) == ("", "")
+    assert baseline.exists()
+
+
+def test_exclude_replaces_the_configurations_and_extend_exclude_adds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("legacy.json", "sandbox.json", "train.json"):
+        write(tmp_path / name, failing_request())
+    (tmp_path / ".sagelint.toml").write_text('exclude = ["legacy.json"]\n')
+    monkeypatch.chdir(tmp_path)
+
+    def linted(*args: str) -> set[str]:
+        report = json.loads(cli("lint", "--format", "json", *args, ".").stdout)
+        return {Path(f["path"]).name for f in report["findings"]}
+
+    assert linted() == {"sandbox.json", "train.json"}
+    assert linted("--exclude", "sandbox.json") == {"legacy.json", "train.json"}
+    assert linted("--extend-exclude", "sandbox.*") == {"train.json"}
+    assert linted("--exclude", "sandbox.json,train.json") == {"legacy.json"}
+
+
+def test_select_and_ignore_take_rule_names_as_explain_does(tmp_path: Path) -> None:
+    path = write(tmp_path / "job.json", failing_request())
+
+    def rules(*args: str) -> set[str]:
+        return {
+            f["rule"]
+            for f in json.loads(cli("lint", "--format", "json", *args, str(path)).stdout)[
+                "findings"
+            ]
+        }
+
+    assert rules("--select", "runtime-above-service-maximum") == {"SM301"}
+    assert rules("--ignore", "output-without-kms-key") == {"SM301"}
+    assert rules("--select", "SM1", "--extend-select", "runtime-above-service-maximum") == {
+        "SM101",
+        "SM301",
+    }
+
+
+def test_show_source_puts_a_caret_under_the_column(tmp_path: Path) -> None:
+    path = write(tmp_path / "job.json", failing_request())
+    lines = cli("lint", "--show-source", "--select", "SM301", str(path)).stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if ": SM301 [error]" in line)
+    line, column = (int(n) for n in lines[at].split(":")[1:3])
+    source = path.read_text().splitlines()[line - 1]
+    assert lines[at + 2] == f"{line} | {source}"
+    assert lines[at + 3].index("^") - len(f"{line} | ") == column - 1
+    assert source[column - 1 :].startswith('"MaxRuntimeInSeconds"')
+
+
+def test_show_source_of_a_json_lines_record_is_a_window_around_the_column(tmp_path: Path) -> None:
+    job = failing_request()
+    job["HyperParameters"] = {"padding": "p" * 2000}
+    path = tmp_path / "jobs.jsonl"
+    path.write_text(json.dumps(job) + "\n")
+    lines = cli("lint", "--show-source", "--select", "SM301", str(path)).stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if ": SM301 [error]" in line)
+    column = int(lines[at].split(":")[2])
+    shown, caret = lines[at + 2], lines[at + 3]
+    assert column > 2000 and len(shown) < 120
+    assert shown[caret.index("^") :].startswith('"MaxRuntimeInSeconds"')
+
+
+def test_statistics_as_json(tmp_path: Path) -> None:
+    path = write(tmp_path / "job.json", failing_request())
+    rows = json.loads(cli("lint", "--statistics", "--format", "json", str(path)).stdout)
+    assert [(row["code"], row["count"]) for row in rows] == [("SM101", 1), ("SM301", 1)]
+    text = cli("lint", "--statistics", str(path)).stdout
+    assert re.search(r"^\s*1\s+SM301\s+runtime-above-service-maximum\s+error$", text, re.M)
+    assert text.splitlines()[-1] == "Found 2 findings (1 error, 1 warning) in 1 job from 1 file."
+
+
+def test_text_and_github_say_the_same_of_each_finding(tmp_path: Path) -> None:
+    path = write(tmp_path / "job.json", failing_request())
+    text = [line for line in cli("lint", str(path)).stdout.splitlines() if ": SM" in line]
+    github = [
+        line
+        for line in cli("lint", "--format", "github", str(path)).stdout.splitlines()
+        if line.startswith("::")
+    ]
+    assert len(text) == len(github) == 2
+    for said, annotation in zip(text, github, strict=True):
+        where, _, message = said.partition("] ")
+        code = where.split()[1]
+        assert annotation.endswith(f"::{message}")
+        assert f"title={code} " in annotation
+
+
+def _on_a_terminal(*args: str, **env: str) -> str:
+    """What the console script prints with its standard output on a pseudo-terminal."""
+    controller, terminal = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    environment |= {"TERM": "xterm", **env}
+    with subprocess.Popen(
+        [SCRIPT, *args], stdout=terminal, stderr=subprocess.DEVNULL, env=environment
+    ) as process:
+        os.close(terminal)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait()
+    os.close(controller)
+    return b"".join(chunks).decode()
+
+
+def test_colour_honours_the_terminal_no_color_force_color_and_term_dumb(tmp_path: Path) -> None:
+    path = str(write(tmp_path / "job.json", failing_request()))
+    assert "\x1b[" in _on_a_terminal("lint", path)
+    assert "\x1b[" not in _on_a_terminal("lint", path, NO_COLOR="1")
+    assert "\x1b[" not in _on_a_terminal("lint", path, TERM="dumb")
+    assert "\x1b[" in _on_a_terminal("lint", "--color", "always", path, NO_COLOR="1")
+    assert "\x1b[" in cli("lint", path, env={"FORCE_COLOR": "1", "NO_COLOR": ""}).stdout
+    assert "\x1b[" not in cli("lint", path, env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout
+
+
+def test_shell_completion_comes_from_click() -> None:
+    env = {**os.environ, "_SAGELINT_COMPLETE": "bash_source"}
+    script = subprocess.run([SCRIPT], env=env, capture_output=True, text=True, check=True).stdout
+    assert "complete -o nosort -F _sagelint_completion sagelint" in script
+    env = {
+        **os.environ,
+        "_SAGELINT_COMPLETE": "bash_complete",
+        "COMP_WORDS": "sagelint lint --select SM30",
+        "COMP_CWORD": "3",
+    }
+    done = subprocess.run([SCRIPT], env=env, capture_output=True, text=True, check=True)
+    assert {"plain,SM301", "plain,SM302"} <= set(done.stdout.splitlines())
+    env |= {"COMP_WORDS": "sagelint lint --out", "COMP_CWORD": "2"}
+    done = subprocess.run([SCRIPT], env=env, capture_output=True, text=True, check=True)
+    assert set(done.stdout.splitlines()) == {
+        "plain,--output",
+        "plain,--output-file",
+        "plain,--output-format",
+    }
+
+
+def test_config_schema_is_the_json_schema_of_the_configuration() -> None:
+    result = cli("config", "schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert {"select", "ignore", "fail-on", "exclude"} <= set(
+        json.dumps(schema).replace('"', " ").split()
+    )
+
+
+def test_config_show_names_the_file_and_the_settings_in_effect(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".sagelint.toml").write_text('ignore = ["SM104"]\nfail-on = "warning"\n')
+    monkeypatch.chdir(tmp_path)
+    shown = cli("config", "show")
+    assert shown.exit_code == 0
+    assert f"{tmp_path.resolve() / '.sagelint.toml'}" in shown.stdout.splitlines()[0]
+    assert re.search(r'^ignore = \["SM104"\]', shown.stdout, re.M)
+    assert re.search(r'^fail-on = "warning"', shown.stdout, re.M)
+    isolated = cli("config", "show", "--isolated")
+    assert isolated.exit_code == 0
+    assert "SM104" not in isolated.stdout and "No configuration file" in isolated.stdout

@@ -128,32 +128,38 @@ def test_exclude_and_per_file_ignores(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ('selct = ["SM1"]\n', "unknown key 'selct'"),
-        ('fail-on = "fatal"\n', "fail-on: must be 'error', 'warning' or 'info' (got 'fatal')"),
-        ('select = "SM1"\n', "select: must be an array of strings (got a string)"),
-        ('select = ["SM9"]\n', "select: 'SM9' matches no rule"),
+        ('selct = ["SM1"]\n', "selct: unknown key"),
+        ('fail-on = "fatal"\n', "fail-on: Input should be 'error', 'warning' or 'info'"),
+        ('select = "SM1"\n', "select: Input should be an array (got a string)"),
+        ('select = ["SM9"]\n', "select[0]: 'SM9' matches no rule"),
         (
             '[rules]\nmax-runtime-seconds = "1d"\n',
-            "rules.max-runtime-seconds: must be an integer (got a string)",
+            "rules.max-runtime-seconds: Input should be a valid integer (got a string)",
         ),
         (
             "[rules]\nmax-runtime-seconds = 0\n",
-            "rules.max-runtime-seconds: must be at least 1 (got 0)",
+            "rules.max-runtime-seconds: Input should be greater than or equal to 1",
         ),
         (
             '[rules]\njob-name-pattern = "(unclosed"\n',
             "rules.job-name-pattern: not a regular expression",
         ),
-        ("[rules]\nmax_runtime_seconds = 5\n", "unknown key 'rules.max_runtime_seconds'"),
-        ("[rules]\nmax-instance-count = true\n", "rules.max-instance-count: must be an integer"),
-        ('ignore = ["SM1", 3]\n', "ignore[1]: must be a string (got an integer)"),
-        ('ignore = [" "]\n', "ignore[0]: must be a rule code or prefix"),
-        ('severity = { SM101 = "fatal" }\n', "severity.SM101: must be 'error', 'warning'"),
-        ('severity = { SM9 = "info" }\n', "severity: 'SM9' matches no rule"),
-        ('severity = "info"\n', "severity: must be a table (got a string)"),
-        ('[per-file-ignores]\n"a/*" = "SM1"\n', "per-file-ignores.a/*: must be an array"),
-        ("rules = 5\n", "rules: must be a table (got an integer)"),
-        ("exclude = [2026-01-01]\n", "exclude[0]: must be a string (got a date or time)"),
+        ("[rules]\nmax_runtime_seconds = 5\n", "rules.max_runtime_seconds: unknown key"),
+        (
+            "[rules]\nmax-instance-count = true\n",
+            "rules.max-instance-count: Input should be a valid integer (got a boolean)",
+        ),
+        ('ignore = ["SM1", 3]\n', "ignore[1]: Input should be a valid string (got an integer)"),
+        ('ignore = [" "]\n', "ignore[0]: String should have at least 1 character"),
+        ('severity = { SM101 = "fatal" }\n', "severity.SM101: Input should be 'error', 'warning'"),
+        ('severity = { SM9 = "info" }\n', "severity.SM9: 'SM9' is not a rule's code or name"),
+        ('severity = "info"\n', "severity: Input should be a table (got a string)"),
+        ('[per-file-ignores]\n"a/*" = "SM1"\n', 'per-file-ignores."a/*": Input should be an array'),
+        ("rules = 5\n", "rules: Input should be a table (got an integer)"),
+        (
+            "exclude = [2026-01-01]\n",
+            "exclude[0]: Input should be a valid string (got a date or time)",
+        ),
         ("select = [\n", "invalid TOML"),
     ],
 )
@@ -170,9 +176,7 @@ def test_configuration_errors_name_the_file_and_key(
 
 
 @pytest.mark.parametrize("name", [".sagelint.toml", "pyproject.toml"])
-def test_a_configuration_that_is_not_utf8_is_one_error_or_skipped(
-    tmp_path: Path, name: str
-) -> None:
+def test_a_configuration_that_is_not_utf8_is_one_error(tmp_path: Path, name: str) -> None:
     (tmp_path / name).write_bytes(b'[tool.sagelint]\nignore = ["\xff"]\n')
     write(tmp_path / "job.json", failing())
     result = cli("lint", "--config", name, "job.json")
@@ -181,15 +185,15 @@ def test_a_configuration_that_is_not_utf8_is_one_error_or_skipped(
     # Found by walking up: a .sagelint.toml is still an error; a pyproject.toml that cannot
     # be read as TOML is not taken for a configuration (as with any other invalid TOML).
     found = cli("lint", "job.json")
-    assert found.exit_code == (2 if name == ".sagelint.toml" else 1)
-    assert ("not UTF-8" in found.stderr) == (name == ".sagelint.toml")
+    assert found.exit_code == 2
+    assert "not UTF-8" in found.stderr
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("[tool.sagelint]\nignor = []\n", "[tool.sagelint] unknown key 'ignor'"),
-        ("[tool]\nsagelint = 5\n", "[tool.sagelint] must be a table (got an integer)"),
+        ("[tool.sagelint]\nignor = []\n", "[tool.sagelint] ignor: unknown key"),
+        ("[tool]\nsagelint = 5\n", "[tool.sagelint]: Input should be a table (got an integer)"),
     ],
 )
 def test_pyproject_errors_name_the_table(tmp_path: Path, content: str, message: str) -> None:

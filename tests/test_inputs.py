@@ -225,7 +225,6 @@ def test_byte_order_marks_are_accepted(tmp_path: Path) -> None:
     (tmp_path / "utf8-bom.json").write_bytes(b"\xef\xbb\xbf" + text.encode())
     (tmp_path / "powershell.json").write_bytes(text.encode("utf-16"))  # what PowerShell 5 writes
     findings = lint_paths(tmp_path)
-    assert codes(findings) == ["SM101", "SM301", "SM101", "SM301"][1::2] * 0 + codes(findings)
     assert [f.rule for f in only(findings, "SM301")] == ["SM301", "SM301"]
     assert not [f for f in findings if f.rule.startswith("SM00")]
 
@@ -248,7 +247,7 @@ def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
     assert f"{good}:1:" in out and "SM301" in out  # the good file is still linted
 
 
-def _without_root_file_access() -> None:
+def without_root_file_access() -> None:
     """Drop CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH: root then obeys file modes like a user."""
     libc = ctypes.CDLL(None, use_errno=True)
     for capability in (1, 2):
@@ -266,7 +265,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
             [SCRIPT, "lint", str(locked), str(good)],
             capture_output=True,
             text=True,
-            preexec_fn=_without_root_file_access if os.geteuid() == 0 else None,
+            preexec_fn=without_root_file_access if os.geteuid() == 0 else None,
             check=False,
         )
     finally:
@@ -335,14 +334,18 @@ def test_bad_lines_of_a_json_lines_file_do_not_stop_the_rest(tmp_path: Path) -> 
     assert [line.split(":")[1] for line in hits] == ["1", "4", "6"]
 
 
-def test_json_lines_stop_after_too_many_bad_lines(tmp_path: Path) -> None:
+def test_json_lines_show_at_most_20_bad_lines(tmp_path: Path) -> None:
     path = tmp_path / "garbage.jsonl"
-    path.write_text("not json\n" * 1000)
+    path.write_text("not json\n" * 1000 + json.dumps(over_runtime(clean_request())) + "\n")
     lines = [
         line for line in cli("lint", str(path)).stdout.splitlines() if line.startswith(str(path))
     ]
-    assert len(lines) == 21
-    assert lines[-1].endswith("20 bad lines; the rest of the file is skipped")
+    assert len(lines) == 22
+    assert lines[-1] == (
+        f"{path}:21:1: SM002 [error] and 980 more errors in this file (the first 20 are shown)"
+    )
+    assert lines[20].startswith(f"{path}:1001:")  # a good line after them is still checked
+    assert ": SM301 " in lines[20]
 
 
 def test_large_json_lines_file_is_linted_in_bounded_memory(tmp_path: Path) -> None:

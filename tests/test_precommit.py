@@ -23,11 +23,36 @@ def git(*args: str, cwd: Path) -> str:
     ).stdout.strip()
 
 
+def hook_repository(folder: Path) -> Path:
+    """A git repository holding this working tree as one commit: what pre-commit installs the
+    hook from (the tree as it is, not its last commit)."""
+    listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=ROOT)
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, folder / name)
+    git("init", "-q", cwd=folder)
+    git("add", ".", cwd=folder)
+    git(
+        "-c",
+        "user.email=dev@example.com",
+        "-c",
+        "user.name=Dev",
+        "commit",
+        "-qm",
+        "tree",
+        cwd=folder,
+    )
+    return folder
+
+
 @pytest.mark.skipif(
     shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs a git checkout"
 )
 def test_hook_fails_on_a_bad_job_spec_and_passes_once_it_is_fixed(tmp_path: Path) -> None:
-    revision = git("rev-parse", "HEAD", cwd=ROOT)
+    hooks = hook_repository(tmp_path / "sagelint")
+    revision = git("rev-parse", "HEAD", cwd=hooks)
     repo = tmp_path / "project"
     repo.mkdir()
     git("init", "-q", cwd=repo)
@@ -35,7 +60,7 @@ def test_hook_fails_on_a_bad_job_spec_and_passes_once_it_is_fixed(tmp_path: Path
     git("config", "user.name", "Dev", cwd=repo)
     (repo / ".pre-commit-config.yaml").write_text(
         "repos:\n"
-        f"  - repo: {ROOT}\n"
+        f"  - repo: {hooks}\n"
         f"    rev: {revision}\n"
         "    hooks:\n"
         "      - id: sagelint\n"
@@ -44,6 +69,8 @@ def test_hook_fails_on_a_bad_job_spec_and_passes_once_it_is_fixed(tmp_path: Path
     jobs = repo / "training-jobs"
     jobs.mkdir()
     (jobs / "good.json").write_text(json.dumps(clean_request(), indent=2))
+    for n in range(12):  # enough files for pre-commit to split them per CPU, were it allowed
+        (jobs / f"good-{n:02}.json").write_text(json.dumps(clean_request(), indent=2))
     bad = clean_request()
     bad["StoppingCondition"] = {"MaxRuntimeInSeconds": 3_000_000}
     (jobs / "bad.json").write_text(json.dumps(bad, indent=2))
@@ -70,6 +97,11 @@ def test_hook_fails_on_a_bad_job_spec_and_passes_once_it_is_fixed(tmp_path: Path
     assert "SM301 [error]" in failed.stdout
     assert "good.json" not in failed.stdout
     assert "package.json" not in failed.stdout
+    summaries = [
+        line for line in failed.stdout.splitlines() if line.startswith(("Found ", "All checks"))
+    ]
+    assert len(summaries) == 1, failed.stdout  # one run over every file: one summary
+    assert "in 14 jobs from 14 files" in failed.stdout
 
     bad["StoppingCondition"] = {"MaxRuntimeInSeconds": 86_400}
     (jobs / "bad.json").write_text(json.dumps(bad, indent=2))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,10 @@ from tests.conftest import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## How to fix")
+# A path on some machine: the build machine's, a user's, a sibling checkout's.
+LOCAL_PATH = re.compile(
+    r"(?<![\w.-])(/work/|/home/|/root/|/tmp/|/Users/|/var/folders/|\.\./shared)"
+)
 
 
 def test_codes_are_unique_and_well_formed() -> None:
@@ -45,3 +51,26 @@ def test_docs_rules_md_is_up_to_date() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_no_rule_names_a_local_path(rule: Rule) -> None:
+    shown = [rule.summary, rule.doc, *rule.references, *rule.peers.values(), *rule.compliance]
+    shown.append(cli("explain", rule.code).stdout)
+    assert [LOCAL_PATH.findall(text) for text in shown if LOCAL_PATH.search(text)] == []
+
+
+def test_no_file_of_the_package_names_a_local_path() -> None:
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    packages: list[str] = setuptools["setuptools"]["packages"]
+    files = {
+        f"{package}/{item.name}": item
+        for package in packages
+        for item in importlib.resources.files(package).iterdir()
+        if item.is_file() and not item.name.endswith(".pyc")
+    }
+    assert len(files) > len(packages)
+    found = {
+        name: LOCAL_PATH.findall(item.read_text(encoding="utf-8")) for name, item in files.items()
+    }
+    assert {name: paths for name, paths in found.items() if paths} == {}

@@ -1,5 +1,5 @@
 """SM203, SM205, SM206: the rules on jobs whose S3 listings are known, and the listings made by
-``lint --s3`` (sagelint.audit.lint_with_s3) against moto's S3, in-process."""
+``lint --s3`` (sagelint.aws.lint_with_s3) against moto's S3, in-process."""
 
 from __future__ import annotations
 
@@ -9,13 +9,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sagelint.audit import lint_with_s3
+from sagelint.aws import lint_with_s3
 from sagelint.engine import Linter, Options
-from sagelint.rules import RULES
 from sagelint.findings import Finding
 from sagelint.job import Job
 from sagelint.load.loaders import Document
-from sagelint.rules.s3_data import S3Listing, listing_requests
+from sagelint.rules import RULES
+from sagelint.rules.s3_data import (
+    S3_RULES,
+    file_mode_data_exceeds_volume,
+    listing_requests,
+    sharded_over_too_few_objects,
+    sharded_skewed_object_sizes,
+)
+from sagelint.s3_listing import S3Listing
 
 from tests.aws_moto import Fault, aws_env, job_request, moto, put_objects, s3_channel, wired_session
 from tests.jobs import clean_describe
@@ -23,7 +30,7 @@ from tests.jobs import clean_describe
 __all__ = ["aws_env", "moto"]  # fixtures
 
 GIB = 1024**3
-S3_RULES = ("SM203", "SM205", "SM206")
+S3_CODES = ("SM203", "SM205", "SM206")
 SHARDED = "/InputDataConfig/0/DataSource/S3DataSource/S3DataDistributionType"
 
 
@@ -56,7 +63,7 @@ def check(
     data: dict[str, Any],
     s3: dict[str, S3Listing] | None,
     kind: str = "describe",
-    select: Sequence[str] = S3_RULES,
+    select: Sequence[str] = S3_CODES,
 ) -> list[Finding]:
     job = Job(kind, data, None, s3)  # type: ignore[arg-type]
     linter = Linter(Options(select=tuple(select)), rules=RULES)
@@ -199,11 +206,17 @@ def test_sm206_near_misses() -> None:
 
 def test_the_listings_asked_for_depend_on_the_rules_enabled() -> None:
     job = Job("describe", describe(4))
-    (only_count,) = listing_requests(job, {"SM203"})
+    too_few, skewed = sharded_over_too_few_objects, sharded_skewed_object_sizes
+    (only_count,) = listing_requests(job, {too_few})
     assert (only_count.uri, only_count.enough) == ("s3://data/train/", 4)
-    (with_sizes,) = listing_requests(job, {"SM203", "SM206"})
+    (with_sizes,) = listing_requests(job, {too_few, skewed})
     assert with_sizes.enough is None
-    assert listing_requests(Job("describe", describe(1)), {"SM203", "SM206"}) == []
+    assert listing_requests(Job("describe", describe(1)), {too_few, skewed}) == []
+
+
+def test_the_s3_rules_are_those_that_read_listings() -> None:
+    assert [r.code for r in S3_RULES.rules] == list(S3_CODES)
+    assert S3_RULES.enabled([file_mode_data_exceeds_volume]) == (file_mode_data_exceeds_volume,)
 
 
 # --- lint --s3: listings from moto's S3 ------------------------------------------------------
@@ -215,10 +228,10 @@ def write(folder: Path, name: str, document: dict[str, Any]) -> None:
 
 
 def lint_s3(
-    folder: Path, session: Any = None, select: Sequence[str] = S3_RULES, **options: Any
+    folder: Path, session: Any = None, select: Sequence[str] = S3_CODES, **options: Any
 ) -> tuple[list[Finding], Linter]:
     linter = Linter(Options(select=tuple(select)), rules=RULES)
-    return list(lint_with_s3(linter, [str(folder)], session=session, **options)), linter
+    return list(lint_with_s3(linter, [str(folder)], S3_RULES, session=session, **options)), linter
 
 
 def spec(name: str, uri: str, instances: int, distribution: str = "ShardedByS3Key") -> Any:

@@ -9,11 +9,12 @@ field), the nearest enclosing value that exists is located instead.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from typing import Any
@@ -38,6 +39,53 @@ def pointer_tokens(pointer: str) -> list[str]:
     if not pointer:
         return []
     return [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+
+
+def escape_token(token: str) -> str:
+    """A key as an RFC 6901 pointer token."""
+    if "~" in token or "/" in token:
+        return token.replace("~", "~0").replace("/", "~1")
+    return token
+
+
+# --- keys that may be secrets ------------------------------------------------------------------
+# A key of these maps is shown in messages and pointers only when it looks like a name: a key
+# written as `password=...`, or holding a token, is replaced by `<key N>`, its place in the map.
+
+SENSITIVE_MAPS = ("/HyperParameters", "/Environment")
+_UNUSUAL = re.compile(r"[^A-Za-z0-9_.\-/]")
+_LONG_RUN = re.compile(r"[A-Za-z0-9]{16,}")
+_MASKED = re.compile(r"<key ([1-9][0-9]*)>")
+
+
+def in_sensitive_map(parent: str) -> bool:
+    """Whether the members of the object at ``parent`` are hyperparameters or environment."""
+    return parent.endswith(SENSITIVE_MAPS)
+
+
+def secret_shaped(key: str) -> bool:
+    """A key that is not a plain name: too long, with characters names do not have (``=``,
+    spaces, quotes), or with a long run of mixed letters and digits (an access key, a token)."""
+    if len(key) > 64 or _UNUSUAL.search(key):
+        return True
+    return any(not run.isalpha() and not run.isdigit() for run in _LONG_RUN.findall(key))
+
+
+def masked_key(ordinal: int) -> str:
+    """The stand-in for the ``ordinal``-th (1-based) key of a map, in pointers and messages."""
+    return f"<key {ordinal}>"
+
+
+def _nth_key(keys: Iterable[Any], token: str) -> Any:
+    """The key a ``<key N>`` token stands for, or None."""
+    found = _MASKED.fullmatch(token)
+    if found is None:
+        return None
+    wanted = int(found.group(1))
+    for ordinal, key in enumerate(keys, start=1):
+        if ordinal == wanted:
+            return key
+    return None
 
 
 class LineIndex:
@@ -115,7 +163,10 @@ class _Scanner:
             for token in tokens:
                 opener = text[value_at : value_at + 1]
                 if opener == "{":
-                    member = self.members(value_at).get(token)
+                    members = self.members(value_at)
+                    member = members.get(token)
+                    if member is None:
+                        member = members.get(_nth_key(members, token))
                     if member is None:
                         break
                     located, value_at = member
@@ -190,8 +241,119 @@ def _yaml_child(node: Any, token: str) -> tuple[Any, Any] | None:
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and str(key.value) == token:
                 found = key.start_mark, value
+        if found is None:
+            names = {str(k.value): None for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+            nth = _nth_key(names, token)
+            if nth is not None:
+                return _yaml_child(node, nth)
         return found
     if isinstance(node, yaml.SequenceNode) and token.isdigit() and int(token) < len(node.value):
         element = node.value[int(token)]
         return element.start_mark, element
     return None
+
+
+# --- duplicate keys (looked for only in a document the parser saw one in) ---------------------
+
+
+class Duplicate(NamedTuple):
+    """A key given again in the same object: the last one is used, the first is lost."""
+
+    pointer: str  # of the member (its key masked in a sensitive map)
+    key: str | None  # None when masked
+    first: Position
+    again: Position
+
+
+def json_duplicates(text: str, start: int, lines: LineIndex) -> list[Duplicate]:
+    """The repeated keys of the JSON value at ``start``, in the order of the text."""
+    found: list[Duplicate] = []
+    with contextlib.suppress(RecursionError, ValueError, IndexError):  # it was parsed, though
+        _walk_json(text, start, "", lines, found)
+    return found
+
+
+def _member(pointer: str, key: str, ordinal: int) -> tuple[str, str | None]:
+    """The pointer of a member and the key to show (None: masked)."""
+    if in_sensitive_map(pointer) and secret_shaped(key):
+        return f"{pointer}/{masked_key(ordinal)}", None
+    return f"{pointer}/{escape_token(key)}", key
+
+
+def _walk_json(text: str, at: int, pointer: str, lines: LineIndex, found: list[Duplicate]) -> int:
+    """Record the duplicates below the value at ``at``; the offset just after the value."""
+    opener = text[at : at + 1]
+    if opener == "{":
+        seen: dict[str, tuple[int, int]] = {}  # key -> (ordinal, offset of its first occurrence)
+        i = skip_whitespace(text, at + 1)
+        while text.startswith('"', i):
+            key_at = i
+            key, i = scanstring(text, i + 1)
+            i = skip_whitespace(text, skip_whitespace(text, i) + 1)
+            first = seen.get(key)
+            if first is None:
+                first = seen[key] = (len(seen) + 1, key_at)
+            member, shown = _member(pointer, key, first[0])
+            if first[1] != key_at:
+                found.append(
+                    Duplicate(member, shown, lines.position(first[1]), lines.position(key_at))
+                )
+            i = skip_whitespace(text, _walk_json(text, i, member, lines, found))
+            if not text.startswith(",", i):
+                break
+            i = skip_whitespace(text, i + 1)
+        return i + 1
+    if opener == "[":
+        index = 0
+        i = skip_whitespace(text, at + 1)
+        while i < len(text) and not text.startswith("]", i):
+            i = skip_whitespace(text, _walk_json(text, i, f"{pointer}/{index}", lines, found))
+            index += 1
+            if not text.startswith(",", i):
+                break
+            i = skip_whitespace(text, i + 1)
+        return i + 1
+    end: int = DECODER.raw_decode(text, at)[1]
+    return end
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def yaml_duplicates(root: yaml.Node) -> list[Duplicate]:
+    """The repeated keys of a composed YAML document (before construction, which merges
+    ``<<`` keys in); each node is visited once, however many aliases point at it."""
+    import yaml
+
+    found: list[Duplicate] = []
+    visited: set[int] = set()
+    pending: list[tuple[Any, str]] = [(root, "")]
+    while pending:
+        node, pointer = pending.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            pending.extend((item, f"{pointer}/{i}") for i, item in enumerate(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            ordinals: dict[str, int] = {}
+            first_at: dict[tuple[str, str], Any] = {}
+            for key, value in node.value:
+                if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE:
+                    continue
+                name = str(key.value)
+                ordinal = ordinals.setdefault(name, len(ordinals) + 1)
+                member, shown = _member(pointer, name, ordinal)
+                first: Any = first_at.setdefault((key.tag, name), key.start_mark)
+                if first is not key.start_mark:
+                    found.append(
+                        Duplicate(
+                            member,
+                            shown,
+                            (first.line + 1, first.column + 1),
+                            (key.start_mark.line + 1, key.start_mark.column + 1),
+                        )
+                    )
+                pending.append((value, member))
+    found.sort(key=lambda duplicate: duplicate.again)
+    return found

@@ -65,6 +65,11 @@ class Summary:
         return text
 
 
+def describe(finding: Finding) -> str:
+    """A finding's message with its job, as every report says it: ``message (job)``."""
+    return f"{finding.message} ({finding.job})" if finding.job else finding.message
+
+
 def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 or noun == 'info' else 's'}"
 
@@ -77,10 +82,13 @@ if TYPE_CHECKING:  # what every reporter has; typing is not imported at run time
         def finish(self, summary: Summary) -> None: ...
 
     class ReporterFactory(Protocol):
-        def __call__(self, stream: IO[str], *, color: bool) -> Reporter: ...
+        def __call__(self, stream: IO[str], **style: bool) -> Reporter: ...
 
 
-def reporter(name: str, stream: IO[str], *, color: bool = False) -> Reporter:
+def reporter(name: str, stream: IO[str], **style: bool) -> Reporter:
+    """The reporter of format ``name``, writing to ``stream``. ``style`` holds the keywords
+    that format takes: ``color`` (text, statistics), ``quiet`` (text, github: no summary) and
+    ``show_source`` (text)."""
     module, _, attribute = FORMATS[name].partition(":")
     factory: ReporterFactory = getattr(import_module(module), attribute)
-    return factory(stream, color=color)
+    return factory(stream, **style)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from sagelint.findings import Finding
-from sagelint.report import Summary
+from sagelint.report import Summary, describe
 from sagelint.report.sarif import is_file_path, repository_path, repository_root
 from sagelint.rules import RULES_BY_CODE
 
@@ -29,14 +29,15 @@ def escape_property(text: str) -> str:
 
 
 class GithubReporter:
-    def __init__(self, stream: IO[str], *, color: bool = False) -> None:
+    def __init__(self, stream: IO[str], *, quiet: bool = False) -> None:
         self._stream = stream
+        self._quiet = quiet
         self._root: Path = repository_root()
 
     def command(self, finding: Finding) -> str:
         """The workflow command that annotates ``finding``."""
         rule = RULES_BY_CODE.get(finding.rule)
-        message = finding.message + (f" ({finding.job})" if finding.job else "")
+        message = describe(finding)
         properties: list[tuple[str, str]] = []
         if is_file_path(finding.path):
             relative = repository_path(finding.path, self._root)
@@ -55,6 +56,8 @@ class GithubReporter:
         self._stream.write(self.command(finding) + "\n")
 
     def finish(self, summary: Summary) -> None:
+        if self._quiet:
+            return
         line = f"sagelint: {summary.describe()}."
         if summary.exit_code == 2:
             line += " Some inputs could not be checked (exit code 2)."

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 class JsonReporter:
-    def __init__(self, stream: IO[str], *, color: bool = False) -> None:
+    def __init__(self, stream: IO[str]) -> None:
         self._stream = stream
         self._findings: list[Finding] = []
 
@@ -42,7 +42,7 @@ class JsonReporter:
 class StatisticsJsonReporter:
     """``--statistics --format json``: counts per rule as a JSON list."""
 
-    def __init__(self, stream: IO[str], *, color: bool = False) -> None:
+    def __init__(self, stream: IO[str]) -> None:
         self._stream = stream
 
     def finding(self, finding: Finding) -> None:

@@ -43,7 +43,7 @@ class _Case:
 
 
 class JUnitReporter:
-    def __init__(self, stream: IO[str], *, color: bool = False) -> None:
+    def __init__(self, stream: IO[str]) -> None:
         self._stream = stream
         self._files: dict[str, dict[str | None, _Case]] = {}
         self._documents_told = False

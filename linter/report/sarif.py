@@ -31,7 +31,7 @@ from urllib.parse import quote
 
 from sagelint import __version__
 from sagelint.findings import SEVERITY_RANK, Finding
-from sagelint.report import Summary
+from sagelint.report import Summary, describe
 from sagelint.rule_api import Rule
 from sagelint.rules import RULES
 
@@ -173,7 +173,7 @@ def reporting_descriptor(rule: Rule) -> dict[str, Any]:
 
 
 class SarifReporter:
-    def __init__(self, stream: IO[str], *, color: bool = False) -> None:
+    def __init__(self, stream: IO[str]) -> None:
         self._stream = stream
         self._findings: list[Finding] = []
         self._cwd = Path.cwd().resolve()
@@ -253,9 +253,7 @@ class SarifReporter:
     def _result(
         self, finding: Finding, index: dict[str, int], fingerprint: str, occurrence: int
     ) -> dict[str, Any]:
-        message = finding.message or finding.rule
-        if finding.job:
-            message += f" ({finding.job})"
+        message = describe(finding) if finding.message else finding.rule
         result: dict[str, Any] = {"ruleId": finding.rule}
         if finding.rule in index:
             result["ruleIndex"] = index[finding.rule]

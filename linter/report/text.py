@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sagelint.findings import Finding
-from sagelint.report import Summary
+from sagelint.report import Summary, describe
+from sagelint.report.source import SourceLines, excerpt
 
 if TYPE_CHECKING:
     from typing import IO
@@ -22,46 +24,88 @@ def format_finding(finding: Finding, *, color: bool = False) -> str:
     where = _paint(f"{finding.path}:{finding.line}:{finding.column}:", "1", color)
     code = _paint(finding.rule, "1;" + _COLORS[finding.severity], color)
     severity = _paint(f"[{finding.severity}]", _COLORS[finding.severity], color)
-    job = f" ({finding.job})" if finding.job else ""
-    return f"{where} {code} {severity} {finding.message}{job}"
+    return f"{where} {code} {severity} {describe(finding)}"
+
+
+def table(rows: Sequence[Sequence[object]], headers: Sequence[str] = (), *, wrap: int) -> str:
+    """``rows`` as a plain table (tabulate's ``simple``, or ``plain`` without headers) that fits
+    the terminal: the text of column ``wrap`` is wrapped when the table would be wider."""
+    import shutil
+
+    from tabulate import tabulate
+
+    width = shutil.get_terminal_size().columns
+    # tabulate makes a column at least 2 wider than its header
+    natural = [
+        max(len(headers[i]) + 2 if headers else 0, *(len(str(row[i])) for row in rows))
+        for i in range(len(rows[0]))
+    ]
+    others = sum(natural) - natural[wrap] + 2 * (len(natural) - 1)
+    limits: list[int | None] = [None] * len(natural)
+    if others + natural[wrap] > width:
+        limits[wrap] = max(16, width - others)
+    text = tabulate(rows, headers, tablefmt="simple" if headers else "plain", maxcolwidths=limits)
+    return "\n".join(line.rstrip() for line in text.splitlines())
 
 
 class TextReporter:
-    def __init__(self, stream: IO[str], *, color: bool = False) -> None:
+    def __init__(
+        self,
+        stream: IO[str],
+        *,
+        color: bool = False,
+        quiet: bool = False,
+        show_source: bool = False,
+    ) -> None:
         self._stream = stream
         self._color = color
+        self._quiet = quiet
+        self._sources = SourceLines() if show_source else None
 
     def finding(self, finding: Finding) -> None:
         self._stream.write(format_finding(finding, color=self._color) + "\n")
+        if self._sources is not None:
+            self._show_source(finding, self._sources)
+
+    def _show_source(self, finding: Finding, sources: SourceLines) -> None:
+        text = sources.line(finding.path, finding.line)
+        if text is None:
+            return
+        shown, caret = excerpt(text, finding.column)
+        gutter = " " * len(str(finding.line))
+        caret = _paint(caret, "1;" + _COLORS[finding.severity], self._color)
+        self._stream.write(f"{gutter} |\n{finding.line} | {shown}\n{gutter} | {caret}\n\n")
 
     def finish(self, summary: Summary) -> None:
+        if self._sources is not None:
+            self._sources.close()
+        if self._quiet:
+            return
         write = self._stream.write
         if not summary.total:
             checked = summary.describe().replace("0 findings in ", "", 1)
             write(_paint(f"All checks passed: {checked}.", "32", self._color) + "\n")
             return
-        from sagelint.report.table import table
         from sagelint.rules import RULES_BY_CODE
 
         rows = [
             (code, RULES_BY_CODE[code].name, severity, count)
             for (code, severity), count in sorted(summary.by_rule.items())
         ]
-        write("\n" + table(rows, ("rule", "name", "severity", "count")) + "\n")
+        write("\n" + table(rows, ("rule", "name", "severity", "count"), wrap=1) + "\n")
         write(f"\nFound {summary.describe()}.\n")
 
 
 class StatisticsReporter:
     """``--statistics``: the number of findings per rule, most frequent first (like ruff)."""
 
-    def __init__(self, stream: IO[str], *, color: bool = False) -> None:
+    def __init__(self, stream: IO[str]) -> None:
         self._stream = stream
 
     def finding(self, finding: Finding) -> None:
         pass  # counted in the summary
 
     def finish(self, summary: Summary) -> None:
-        from sagelint.report.table import table
         from sagelint.rules import RULES_BY_CODE
 
         rows = [
@@ -69,5 +113,5 @@ class StatisticsReporter:
             for code, count in sorted(summary.by_code.items(), key=lambda item: (-item[1], item[0]))
         ]
         if rows:
-            self._stream.write(table(rows) + "\n")
+            self._stream.write(table(rows, wrap=2) + "\n")
         self._stream.write(f"Found {summary.describe()}.\n")

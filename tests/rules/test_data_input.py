@@ -1,4 +1,4 @@
-"""SM202, SM204, SM207, SM209: input data channels (rules.data_input_more)."""
+"""SM201, SM202, SM204, SM207, SM209: input data channels (rules.data_input, data_input_more)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.conftest import REAL, line_of, lint_paths, real_documents
 from tests.jobs import clean_describe, clean_request
 
 Lint = Callable[..., list[Finding]]
-MINE = ["SM202", "SM204", "SM207", "SM209"]
+MINE = ["SM201", "SM202", "SM204", "SM207", "SM209"]
 
 
 def s3(job: dict[str, Any], channel: int = 0) -> dict[str, Any]:
@@ -24,6 +24,70 @@ def s3(job: dict[str, Any], channel: int = 0) -> dict[str, Any]:
 @pytest.mark.parametrize("make", [clean_request, clean_describe])
 def test_clean_documents_pass(lint_doc: Lint, make: Callable[[], dict[str, Any]]) -> None:
     assert lint_doc(make(), select=MINE) == []
+
+
+# --- SM201 gzip-outside-pipe-mode --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("job_mode", "channel_mode", "words"),
+    [
+        ("File", None, "reads in File mode (from AlgorithmSpecification.TrainingInputMode)"),
+        ("Pipe", "FastFile", "reads in FastFile mode (from the channel's InputMode)"),
+        ("Pipe", "File", "reads in File mode (from the channel's InputMode)"),
+    ],
+)
+def test_sm201_fires_on_gzip_outside_pipe_mode(
+    lint_doc: Lint, job_mode: str, channel_mode: str | None, words: str
+) -> None:
+    job = clean_request()
+    job["AlgorithmSpecification"]["TrainingInputMode"] = job_mode
+    job["InputDataConfig"][1]["CompressionType"] = "Gzip"
+    if channel_mode:
+        job["InputDataConfig"][1]["InputMode"] = channel_mode
+    [finding] = lint_doc(job, select=["SM201"])
+    assert (finding.rule, finding.severity) == ("SM201", "error")
+    assert finding.pointer == "/InputDataConfig/1/CompressionType"
+    assert finding.line == line_of(finding, '"CompressionType"')
+    assert finding.message == (
+        f"channel 'validation' is Gzip-compressed but {words}; "
+        "CompressionType is used only in Pipe mode"
+    )
+
+
+def test_sm201_fires_once_per_compressed_channel_of_a_described_job(lint_doc: Lint) -> None:
+    job = clean_describe()
+    for channel in job["InputDataConfig"]:
+        channel["CompressionType"] = "Gzip"
+    findings = lint_doc(job, select=["SM201"])
+    assert [f.pointer for f in findings] == [
+        "/InputDataConfig/0/CompressionType",
+        "/InputDataConfig/1/CompressionType",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("job_mode", "channel_mode", "compression"),
+    [
+        ("File", "Pipe", "Gzip"),  # the channel overrides the job's mode: Pipe, fine
+        ("Pipe", None, "Gzip"),
+        ("File", None, "None"),  # the documented value for File mode
+        (None, None, "Gzip"),  # mode unknown: nothing to say
+    ],
+)
+def test_sm201_near_misses(
+    lint_doc: Lint, job_mode: str | None, channel_mode: str | None, compression: str
+) -> None:
+    job = clean_request()
+    job["AlgorithmSpecification"]["TrainingInputMode"] = job_mode
+    job["InputDataConfig"][0]["CompressionType"] = compression
+    if channel_mode:
+        job["InputDataConfig"][0]["InputMode"] = channel_mode
+    assert lint_doc(job, select=["SM201"]) == []
+
+
+def test_sm201_silent_on_real_documents() -> None:
+    assert lint_paths(REAL, select=["SM201"]) == []
 
 
 # --- SM202 recordio-outside-pipe-mode ----------------------------------------------------------

@@ -1,4 +1,4 @@
-"""SM402-SM404 (status and lifecycle of a job that exists), and the timestamp reader."""
+"""SM401-SM404 (status and lifecycle of a job that exists), and the timestamp reader."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sagelint import lint_job
 from sagelint.findings import Finding
 from sagelint.rules._timestamps import parse_timestamp
 
@@ -15,12 +16,76 @@ from tests.conftest import REAL, line_of, lint_paths, real_documents
 from tests.jobs import clean_describe, clean_request
 
 Lint = Callable[..., list[Finding]]
-MINE = ["SM402", "SM403", "SM404"]
+MINE = ["SM401", "SM402", "SM403", "SM404"]
 
 
 @pytest.mark.parametrize("make", [clean_request, clean_describe])
 def test_clean_documents_pass(lint_doc: Lint, make: Callable[[], dict[str, Any]]) -> None:
     assert lint_doc(make(), select=MINE) == []
+
+
+# --- SM401 status-contradiction ----------------------------------------------------------------
+
+
+def statuses(primary: str, secondary: str) -> dict[str, Any]:
+    job = clean_describe()
+    job.update(TrainingJobStatus=primary, SecondaryStatus=secondary)
+    return job
+
+
+@pytest.mark.parametrize(
+    ("primary", "secondary"),
+    [
+        ("Completed", "Training"),
+        ("Failed", "Completed"),
+        ("Stopped", "Uploading"),
+        ("InProgress", "Completed"),
+        ("Stopping", "MaxRuntimeExceeded"),
+    ],
+)
+def test_sm401_fires_on_a_pair_sagemaker_never_reports(
+    lint_doc: Lint, primary: str, secondary: str
+) -> None:
+    [finding] = lint_doc(statuses(primary, secondary), select=["SM401"])
+    assert (finding.rule, finding.severity, finding.pointer) == (
+        "SM401",
+        "error",
+        "/SecondaryStatus",
+    )
+    assert finding.line == line_of(finding, '"SecondaryStatus"')
+    assert finding.message.startswith(
+        f"SecondaryStatus {secondary!r} contradicts TrainingJobStatus {primary!r} (documented: "
+    )
+
+
+def test_sm401_names_the_documented_values() -> None:
+    [finding] = [f for f in lint_job(statuses("Stopped", "Training")) if f.rule == "SM401"]
+    assert finding.message == (
+        "SecondaryStatus 'Training' contradicts TrainingJobStatus 'Stopped' "
+        "(documented: MaxRuntimeExceeded, MaxWaitTimeExceeded, Stopped)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("primary", "secondary"),
+    [
+        ("Completed", "Completed"),
+        ("Failed", "Failed"),
+        ("Stopped", "MaxWaitTimeExceeded"),
+        ("InProgress", "Downloading"),
+        ("Stopping", "Stopping"),
+        ("Stopping", "Starting"),  # what AWS returns for a job stopped while starting
+        ("InProgress", "DownloadingTrainingImage"),  # retired: SM403's
+        ("Deleting", "Training"),  # a primary status the mapping does not know
+        ("Completed", "Hibernating"),  # a secondary status nobody knows: SM012's
+    ],
+)
+def test_sm401_near_misses(lint_doc: Lint, primary: str, secondary: str) -> None:
+    assert lint_doc(statuses(primary, secondary), select=["SM401"]) == []
+
+
+def test_sm401_silent_on_real_documents() -> None:
+    assert lint_paths(REAL, select=["SM401"]) == []
 
 
 # --- SM402 failed-without-reason ---------------------------------------------------------------

@@ -1,0 +1,450 @@
+"""The live audit: every training job of every account and region asked for, read from AWS,
+linted as it arrives.
+
+How it runs: one lister thread per account and region at a time (a few at once) pages through
+ListTrainingJobs, newest first, with the filters applied by the service; each job summary goes
+to a bounded pool of threads that call DescribeTrainingJob and ListTags (and list the S3 data
+of the channels the S3-aware rules look at); the described jobs come back to the calling thread,
+which lints them and yields the findings. A fixed number of "tickets" bounds the jobs between
+listing and reporting, so memory stays flat however many jobs an account holds.
+
+An AWS error never stops the audit: it becomes one SM004 finding for what it concerns (an
+account, a region, a job) and the rest goes on; SM004 makes the exit code 2.
+
+:func:`audit` gives the findings; :func:`audit_documents` the documents and SM004 findings,
+without linting.
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+import sys
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sagelint.aws.cache import AuditCache, CachedJob, options_key
+from sagelint.aws.connect import (
+    Clients,
+    Connection,
+    Target,
+    base_session,
+    enabled_regions,
+    home_region,
+    resolve_accounts,
+)
+from sagelint.aws.errors import S3Failure, describe_error, error_code, is_aws_error
+from sagelint.aws.fetch import describe_job, job_tags, list_jobs
+from sagelint.aws.lint_s3 import s3_failure_message
+from sagelint.aws.options import AuditError, AuditOptions
+from sagelint.aws.progress import Progress
+from sagelint.aws.s3 import S3Lister
+from sagelint.aws.save import Saver
+from sagelint.findings import Finding
+from sagelint.job import Job, make_job
+from sagelint.load.loaders import Document
+from sagelint.s3_listing import ListingRequest, S3Listing, S3Rules
+
+if TYPE_CHECKING:
+    import boto3
+    from sagelint.engine import Linter
+
+_JOB_GONE = re.compile(r"could not find|not found|does not exist", re.IGNORECASE)
+
+
+def _nowhere(pointer: str) -> tuple[int, int]:
+    return (1, 1)
+
+
+def aws_error(path: str, message: str, job: str | None = None, pointer: str = "") -> Finding:
+    """An SM004 finding: what could not be read from AWS, and why."""
+    return Finding("SM004", "error", message, path, 1, 1, pointer, job)
+
+
+# --- what flows from the threads to the caller -------------------------------------------------
+
+
+@dataclass
+class _Described:
+    target: Target
+    summary: dict[str, Any]
+    data: dict[str, Any] | None = None
+    tags: dict[str, str] | None = None
+    s3: dict[str, S3Listing] | None = None
+    errors: list[tuple[str, str, str]] = field(default_factory=list)  # (code, message, pointer)
+
+
+@dataclass
+class _Cached:
+    target: Target
+    summary: dict[str, Any]
+    findings: list[Finding]
+    suppressed: Counter[str]
+
+
+@dataclass
+class _Listed:
+    target: Target
+    error: str | None = None
+    internal: bool = False
+
+
+_Outcome = _Described | _Cached | _Listed
+
+
+# --- the pipeline ------------------------------------------------------------------------------
+
+
+class _Stop(Exception):
+    pass
+
+
+class _Audit:
+    def __init__(
+        self,
+        options: AuditOptions,
+        s3_rules: S3Rules | None,
+        session: boto3.Session | None,
+        cache: AuditCache | None,
+    ) -> None:
+        self.options = options
+        self.s3_rules = s3_rules if options.s3 and s3_rules and s3_rules.rules else None
+        self.connection = Connection(
+            options.profile, options.endpoint_url, options.timeout, max(1, options.concurrency)
+        )
+        self.session = session
+        self.cache = cache
+        self.clients = Clients(self.connection)
+        self.s3 = S3Lister(options.s3_max_objects)
+        self.targets: list[Target] = []
+        self.stop = threading.Event()
+        workers = self.connection.concurrency
+        self.tickets = threading.Semaphore(4 * workers)
+        self.work: queue.SimpleQueue[tuple[Target, dict[str, Any]] | None] = queue.SimpleQueue()
+        self.results: queue.SimpleQueue[_Outcome] = queue.SimpleQueue()
+        self.pending: queue.SimpleQueue[Target] = queue.SimpleQueue()
+        self.notes: list[str] = []
+
+    # -- setup, in the calling thread
+
+    def prepare(self) -> Iterator[Finding]:
+        """Accounts and regions to audit; SM004 for an account that cannot be used."""
+        from botocore.exceptions import ProfileNotFound
+
+        try:
+            base = self.session or base_session(self.options.profile)
+        except ProfileNotFound as error:
+            raise AuditError(str(error)) from None
+        requested = list(dict.fromkeys(self.options.regions))
+        if not requested and not self.options.all_regions and not base.region_name:
+            raise AuditError(
+                "no region to audit: pass --region REGION (repeatable) or --all-regions, or set "
+                "AWS_REGION or the profile's region"
+            )
+        if not requested and not self.options.all_regions:
+            requested = [str(base.region_name)]
+        home = home_region(base, requested)
+        accounts = resolve_accounts(
+            base, self.clients, home, list(self.options.role_arns), self.options.external_id
+        )
+        for account in accounts:
+            if account.error is not None or account.session is None:
+                yield aws_error(
+                    account.pseudo_arn(),
+                    f"account {account.id} not audited: {account.error}",
+                )
+                continue
+            regions = requested
+            if self.options.all_regions:
+                regions, note = enabled_regions(account, self.clients, home)
+                if note:
+                    self.notes.append(note)
+            for region in regions:
+                target = Target(account, region)
+                self.targets.append(target)
+                self.pending.put(target)
+
+    def start(self) -> None:
+        for _ in range(self.connection.concurrency):
+            threading.Thread(target=self._describer, daemon=True, name="sagelint-describe").start()
+        for _ in range(min(len(self.targets), max(2, self.connection.concurrency // 4))):
+            threading.Thread(target=self._lister, daemon=True, name="sagelint-list").start()
+
+    def close(self) -> None:
+        self.stop.set()
+        for _ in range(self.connection.concurrency):
+            self.work.put(None)
+
+    # -- listing, in lister threads
+
+    def _lister(self) -> None:
+        while not self.stop.is_set():
+            try:
+                target = self.pending.get_nowait()
+            except queue.Empty:
+                return
+            self.results.put(self._list(target))
+
+    def _list(self, target: Target) -> _Listed:
+        assert target.account.session is not None
+        target.state = "listing"
+        try:
+            client = self.clients.sagemaker(target.account.session, target.region)
+            for summary in list_jobs(client, self.options.filters(), self.options.max_jobs):
+                while not self.tickets.acquire(timeout=0.5):
+                    if self.stop.is_set():
+                        raise _Stop
+                cached = None
+                if self.cache is not None:
+                    cached = self.cache.lookup(
+                        str(summary.get("TrainingJobArn")), _stamp(summary.get("LastModifiedTime"))
+                    )
+                target.listed += 1
+                if cached is not None:
+                    self.results.put(_Cached(target, summary, *cached))
+                else:
+                    self.work.put((target, summary))
+        except _Stop:
+            return _Listed(target)
+        except Exception as error:
+            target.state = "failed"
+            if is_aws_error(error):
+                return _Listed(target, describe_error(error))
+            return _Listed(target, f"internal error ({type(error).__name__}): {error}", True)
+        target.state = "listed"
+        return _Listed(target)
+
+    # -- describing, in worker threads
+
+    def _describer(self) -> None:
+        while True:
+            item = self.work.get()
+            if item is None or self.stop.is_set():
+                return
+            target, summary = item
+            outcome = _Described(target, summary)
+            try:
+                self._describe(outcome)
+            except Exception as error:  # a bug of ours: reported on this job, the rest goes on
+                outcome.data = None
+                outcome.errors.append(
+                    (
+                        "SM000",
+                        f"internal error ({type(error).__name__}) while auditing this job; "
+                        "please report it",
+                        "",
+                    )
+                )
+            self.results.put(outcome)
+
+    def _describe(self, outcome: _Described) -> None:
+        target, summary = outcome.target, outcome.summary
+        session = target.account.session
+        assert session is not None
+        client = self.clients.sagemaker(session, target.region)
+        name = str(summary["TrainingJobName"])
+        try:
+            outcome.data = describe_job(client, name)
+        except Exception as error:
+            if not is_aws_error(error):
+                raise
+            if error_code(error) in ("ValidationException", "ResourceNotFound") and (
+                _JOB_GONE.search(str(error))
+            ):
+                return  # deleted between the listing and now: nothing to check
+            outcome.errors.append(
+                (
+                    "SM004",
+                    f"DescribeTrainingJob failed: {describe_error(error)}; job not checked",
+                    "",
+                )
+            )
+            return
+        if self.options.tags:
+            try:
+                outcome.tags = job_tags(client, str(summary["TrainingJobArn"]))
+            except Exception as error:
+                if not is_aws_error(error):
+                    raise
+                outcome.errors.append(
+                    (
+                        "SM004",
+                        f"ListTags failed: {describe_error(error)}; the job was checked without "
+                        "its tags (no sagelint:ignore suppression, no tag rules)",
+                        "",
+                    )
+                )
+        if self.s3_rules is not None:
+            job = make_job(outcome.data, kind="describe")
+            assert job is not None  # a kind is given
+            outcome.s3, failures = self._listings(job, session, target.region, target.account.id)
+            if failures:
+                message = s3_failure_message(failures, self.s3_rules.rules)
+                outcome.errors.append(("SM004", message, failures[0][0].pointer))
+
+    def _listings(
+        self, job: Job, session: boto3.Session, region: str, account: str
+    ) -> tuple[dict[str, S3Listing], list[tuple[ListingRequest, str]]]:
+        found: dict[str, S3Listing] = {}
+        failures: list[tuple[ListingRequest, str]] = []
+        assert self.s3_rules is not None
+        requests = self.s3_rules.requests(job, self.s3_rules.rules)
+        if not requests:
+            return found, failures
+        client = self.clients.s3(session, region)
+        for request in requests:
+            try:
+                listing = self.s3.listing(client, account, request)
+            except S3Failure as failure:
+                failures.append((request, failure.text))
+                continue
+            if listing is not None:
+                found[request.uri] = listing
+        return found, failures
+
+    # -- the calling thread
+
+    def outcomes(self) -> Iterator[_Outcome]:
+        """Every outcome, as they come, until every region is listed and every job handled."""
+        while any(target.open() for target in self.targets):
+            try:
+                outcome = self.results.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if isinstance(outcome, _Listed):
+                outcome.target.ended = True
+            else:
+                outcome.target.processed += 1
+                self.tickets.release()
+            yield outcome
+
+
+def _stamp(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def audit_documents(
+    options: AuditOptions,
+    s3_rules: S3Rules | None = None,
+    *,
+    session: boto3.Session | None = None,
+    cache: AuditCache | None = None,
+    progress: Progress | None = None,
+) -> Iterator[Document | Finding | CachedJob]:
+    """The jobs of the audit as documents (path: the job's ARN; tags and S3 listings attached),
+    SM004 findings for what AWS refused or failed, and with ``cache`` the unchanged jobs' cached
+    findings. The S3 listings are those ``s3_rules`` need (none without them).
+    ``session`` replaces the one built from ``options.profile``."""
+    run = _Audit(options, s3_rules, session, cache)
+    try:
+        yield from run.prepare()
+        for note in run.notes:
+            print(f"sagelint: {note}", file=sys.stderr)
+        run.start()
+        for outcome in run.outcomes():
+            if progress is not None:
+                progress.show(run.targets)
+            if isinstance(outcome, _Listed):
+                if outcome.error is not None:
+                    yield _listing_error(outcome)
+                continue
+            summary = outcome.summary
+            arn, name = str(summary["TrainingJobArn"]), str(summary["TrainingJobName"])
+            if isinstance(outcome, _Cached):
+                yield CachedJob(arn, name, outcome.findings, outcome.suppressed)
+                continue
+            for code, message, pointer in outcome.errors:
+                yield Finding(code, "error", message, arn, 1, 1, pointer, name)
+            if outcome.data is not None:
+                job = make_job(outcome.data, kind="describe", tags=outcome.tags, s3=outcome.s3)
+                assert job is not None  # a kind is given
+                yield Document(arn, job, _nowhere)
+        if progress is not None:
+            progress.show(run.targets, force=True)
+    finally:
+        run.close()
+        if progress is not None:
+            progress.clear()
+
+
+def _listing_error(outcome: _Listed) -> Finding:
+    target = outcome.target
+    account = target.account
+    code = "SM000" if outcome.internal else "SM004"
+    what = (
+        f"after {target.listed:,} jobs: {outcome.error}; the rest of the region was not checked"
+        if target.listed
+        else f"{outcome.error}; the jobs of this region were not checked"
+    )
+    return Finding(
+        code,
+        "error",
+        f"ListTrainingJobs failed in account {account.id}, region {target.region} {what}",
+        account.pseudo_arn(target.region),
+        1,
+        1,
+        "",
+        None,
+    )
+
+
+def audit(
+    linter: Linter,
+    options: AuditOptions,
+    s3_rules: S3Rules | None,
+    *,
+    session: boto3.Session | None = None,
+) -> Iterator[Finding]:
+    """Audit the accounts and regions of ``options`` with ``linter``: its findings, and SM004
+    for every AWS error, as they come. The S3 data is listed for those of ``s3_rules`` that
+    ``linter`` enables (``sagelint.rules.s3_data.S3_RULES`` for the built-in ones; None: no
+    S3 listing). ``linter.jobs_checked`` counts the jobs checked."""
+    cache = None
+    if options.cache is not None:
+        cache = AuditCache(options.cache, options_key(linter, options))
+    show = options.progress
+    if show is None:
+        show = sys.stderr.isatty()
+    progress = Progress(sys.stderr, show)
+    saver = Saver(options.save) if options.save is not None else None
+    try:
+        for item in audit_documents(
+            options,
+            S3Rules(s3_rules.enabled(linter.enabled), s3_rules.requests) if s3_rules else None,
+            session=session,
+            cache=cache,
+            progress=progress,
+        ):
+            if isinstance(item, Finding):
+                found = [item]
+            elif isinstance(item, CachedJob):
+                _count_cached(linter, item)
+                found = item.findings
+            else:
+                before = Counter(linter.suppressed)
+                found = linter.lint_document(item)
+                if saver is not None:
+                    saver.save(item)
+                if cache is not None:
+                    summary_stamp = item.job.data.get("LastModifiedTime")
+                    cache.store(item.path, str(summary_stamp), found, linter.suppressed - before)
+            if found:
+                progress.clear()
+                yield from found
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _count_cached(linter: Linter, job: CachedJob) -> None:
+    """Count a job whose findings come from the cache as :meth:`Linter.lint_document` counts
+    a job it checks (its ARN is its "file")."""
+    linter.jobs_checked += 1
+    linter.files_seen += 1
+    linter.suppressed.update(job.suppressed)
+    if linter.on_document is not None:
+        linter.on_document(job.arn, job.name)

@@ -1,0 +1,264 @@
+"""Reaching AWS: sessions and clients (adaptive retries, timeouts, AssumeRole with refreshing
+credentials), the accounts and regions to audit, and :class:`Target`: one account and region,
+and how far its audit has got.
+
+boto3 and botocore are imported inside the functions, never at module level: ``--help`` and a
+plain ``lint`` never load them.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sagelint.aws.errors import describe_error, is_aws_error
+
+if TYPE_CHECKING:
+    import boto3
+    from botocore.config import Config
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sagemaker import SageMakerClient
+
+DEFAULT_CONCURRENCY = 16
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_ATTEMPTS = 8  # unless AWS_MAX_ATTEMPTS or the profile's max_attempts says otherwise
+ROLE_SESSION_NAME = "sagelint-audit"
+_ARN = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):role/.+$")
+
+
+@functools.cache
+def sagelint_version() -> str:
+    """The installed sagelint's version (from its distribution: the AWS layer does not import
+    the package's public top, which imports the rules)."""
+    from importlib.metadata import version
+
+    return version("sagelint")
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How to reach AWS: credentials profile, endpoint (a moto server in tests), limits."""
+
+    profile: str | None = None
+    endpoint_url: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    concurrency: int = DEFAULT_CONCURRENCY
+
+
+@dataclass
+class Account:
+    """An account to audit: its id (``*`` when unknown) and session, or why it cannot be."""
+
+    id: str
+    session: boto3.Session | None
+    error: str | None = None
+    role_arn: str | None = None
+
+    def pseudo_arn(self, region: str = "*") -> str:
+        """``arn:aws:sagemaker:REGION:ACCOUNT:*``: names what an error is about."""
+        return f"arn:{partition(region)}:sagemaker:{region}:{self.id}:*"
+
+
+@dataclass
+class Target:
+    """One account and region to audit, and how far it has got: jobs listed (by its lister
+    thread) and processed (by the calling thread), whether the calling thread has seen the end
+    of its listing, and the state of the listing (waiting, listing, listed, failed)."""
+
+    account: Account
+    region: str
+    listed: int = 0
+    processed: int = 0
+    ended: bool = False
+    state: str = "waiting"
+
+    def open(self) -> bool:
+        return not self.ended or self.processed < self.listed
+
+
+def partition(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def base_session(profile: str | None = None) -> boto3.Session:
+    """A session on the standard credential chain (raises ProfileNotFound for a bad profile)."""
+    import boto3
+
+    return boto3.Session(profile_name=profile)
+
+
+def client_config(session: boto3.Session, connection: Connection, service: str) -> Config:
+    """Retries in botocore's adaptive mode (client-side rate limiting on throttling) unless
+    AWS_RETRY_MODE or the profile's retry_mode asks for another, at most 8 attempts unless
+    AWS_MAX_ATTEMPTS or the profile's max_attempts says otherwise; timeouts; a connection pool
+    as large as the thread pool; path-style S3 addressing on a custom endpoint."""
+    from botocore.config import Config
+
+    profile = session._session.get_scoped_config()
+    mode = os.environ.get("AWS_RETRY_MODE") or profile.get("retry_mode")
+    retries: dict[str, Any] = {"mode": mode if mode in ("standard", "legacy") else "adaptive"}
+    if not (os.environ.get("AWS_MAX_ATTEMPTS") or profile.get("max_attempts")):
+        retries["total_max_attempts"] = DEFAULT_MAX_ATTEMPTS
+    return Config(
+        retries=retries,  # type: ignore[arg-type]
+        connect_timeout=connection.timeout,
+        read_timeout=connection.timeout,
+        max_pool_connections=connection.concurrency + 4,
+        user_agent_extra=f"sagelint/{sagelint_version()}",
+        s3={"addressing_style": "path"} if connection.endpoint_url and service == "s3" else None,
+    )
+
+
+class Clients:
+    """One client per session, service and region, shared by every thread (boto3 clients are
+    thread-safe; creating them is not, hence the lock). Sharing also makes the adaptive retry
+    mode's rate limiter see every call to a region."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self._lock = threading.Lock()
+        self._clients: dict[tuple[int, str, str], Any] = {}
+
+    def client(self, session: boto3.Session, service: str, region: str) -> Any:
+        key = (id(session), service, region)
+        with self._lock:
+            found = self._clients.get(key)
+            if found is None:
+                found = self._clients[key] = session.client(
+                    service,  # type: ignore[call-overload]
+                    region_name=region,
+                    endpoint_url=self.connection.endpoint_url,
+                    config=client_config(session, self.connection, service),
+                )
+            return found
+
+    def sagemaker(self, session: boto3.Session, region: str) -> SageMakerClient:
+        client: SageMakerClient = self.client(session, "sagemaker", region)
+        return client
+
+    def s3(self, session: boto3.Session, region: str) -> S3Client:
+        client: S3Client = self.client(session, "s3", region)
+        return client
+
+
+def home_region(session: boto3.Session, regions: list[str]) -> str:
+    """The region for account-wide calls (STS, EC2 DescribeRegions)."""
+    return session.region_name or (regions[0] if regions else "us-east-1")
+
+
+def resolve_accounts(
+    base: boto3.Session,
+    clients: Clients,
+    region: str,
+    role_arns: list[str],
+    external_id: str | None,
+) -> list[Account]:
+    """The accounts to audit: the base credentials' own account, or each role's account."""
+    if not role_arns:
+        try:
+            sts = clients.client(base, "sts", region)
+            return [Account(str(sts.get_caller_identity()["Account"]), base)]
+        except Exception as error:
+            if not is_aws_error(error):
+                raise
+            return [Account("*", None, f"cannot use the credentials: {describe_error(error)}")]
+    accounts = []
+    for role_arn in role_arns:
+        match = _ARN.match(role_arn)
+        account_id = match.group(2) if match else "*"
+        try:
+            session = assumed_session(base, clients, region, role_arn, external_id)
+            accounts.append(Account(account_id, session, role_arn=role_arn))
+        except Exception as error:
+            if not is_aws_error(error):
+                raise
+            accounts.append(
+                Account(
+                    account_id,
+                    None,
+                    f"AssumeRole {role_arn} failed: {describe_error(error)}",
+                    role_arn,
+                )
+            )
+    return accounts
+
+
+def assumed_session(
+    base: boto3.Session,
+    clients: Clients,
+    region: str,
+    role_arn: str,
+    external_id: str | None,
+) -> boto3.Session:
+    """A session on the role's credentials, refreshed before they expire (a long audit outlasts
+    them); the first AssumeRole call is made here, so that a refusal is known at once."""
+    import boto3
+    import botocore.session
+    from botocore.credentials import (
+        AssumeRoleCredentialFetcher,
+        CredentialProvider,
+        CredentialResolver,
+        DeferredRefreshableCredentials,
+    )
+    from botocore.exceptions import NoCredentialsError
+
+    source = base.get_credentials()
+    if source is None:
+        raise NoCredentialsError()
+    core = base._session
+    config = client_config(base, clients.connection, "sts")
+
+    def create_client(service: str, **kwargs: Any) -> Any:
+        return core.create_client(
+            service,
+            region_name=region,
+            endpoint_url=clients.connection.endpoint_url,
+            config=config,
+            **kwargs,
+        )
+
+    extra: dict[str, Any] = {"RoleSessionName": ROLE_SESSION_NAME}
+    if external_id:
+        extra["ExternalId"] = external_id
+    fetcher = AssumeRoleCredentialFetcher(create_client, source, role_arn, extra_args=extra)
+    credentials = DeferredRefreshableCredentials(fetcher.fetch_credentials, "assume-role")
+    credentials.get_frozen_credentials()  # AssumeRole now: AccessDenied surfaces here
+
+    class RoleProvider(CredentialProvider):
+        METHOD = "sagelint-assume-role"
+
+        def load(self) -> DeferredRefreshableCredentials:
+            return credentials
+
+    assumed = botocore.session.Session()
+    assumed.register_component("data_loader", core.get_component("data_loader"))
+    assumed.register_component("credential_provider", CredentialResolver([RoleProvider()]))
+    return boto3.Session(botocore_session=assumed, region_name=region)
+
+
+def enabled_regions(account: Account, clients: Clients, region: str) -> tuple[list[str], str]:
+    """The regions where SageMaker is offered (botocore's endpoint data) and that the account
+    has enabled (EC2 DescribeRegions lists only those). When DescribeRegions is refused, every
+    region where SageMaker is offered, and a note saying so."""
+    assert account.session is not None
+    offered = account.session.get_available_regions("sagemaker", partition(region))
+    try:
+        ec2 = clients.client(account.session, "ec2", region)
+        enabled = {r["RegionName"] for r in ec2.describe_regions()["Regions"]}
+    except Exception as error:
+        if not is_aws_error(error):
+            raise
+        return offered, (
+            f"account {account.id}: cannot list the enabled regions "
+            f"(ec2:DescribeRegions: {describe_error(error)}); auditing every region where "
+            "SageMaker is offered"
+        )
+    return [name for name in offered if name in enabled], ""

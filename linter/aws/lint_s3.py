@@ -1,0 +1,116 @@
+"""``sagelint lint --s3``: files linted with the S3 data of each job's channels listed first.
+
+The engine is not changed for it: :class:`ListingsForDocuments` is the engine's
+:attr:`~sagelint.engine.Linter.prepare` step, which gives each loaded document's job the listings
+the enabled S3-aware rules need, as the audit does for a live job.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from sagelint.aws.connect import Clients, Connection, base_session
+from sagelint.aws.errors import S3Failure, describe_error, is_aws_error
+from sagelint.aws.s3 import DEFAULT_S3_MAX_OBJECTS, S3Lister
+from sagelint.findings import Finding
+from sagelint.job import Job
+from sagelint.load.loaders import Document
+from sagelint.rule_api import Rule
+from sagelint.s3_listing import ListingRequest, S3Listing, S3Rules
+
+if TYPE_CHECKING:
+    import boto3
+    from sagelint.engine import Linter
+
+
+def s3_failure_message(failures: list[tuple[ListingRequest, str]], rules: Iterable[Rule]) -> str:
+    """The SM004 message of listings that failed: which channels, why, which rules skipped."""
+    where = "; ".join(f"channel {r.channel} ({r.uri}): {text}" for r, text in failures)
+    skipped = ", ".join(sorted(rule.code for rule in rules))
+    return f"S3 listing failed for {where}; {skipped} skipped for these channels"
+
+
+class ListingsForDocuments:
+    """Lists the S3 data that ``rules`` need for each document's job (clients are made per
+    process: the engine's worker processes list S3 in parallel) and attaches it to the job."""
+
+    def __init__(
+        self, s3_rules: S3Rules, rules: tuple[Rule, ...], max_objects: int, session: boto3.Session
+    ) -> None:
+        self._s3_rules = s3_rules
+        self._rules = rules
+        self._max_objects = max_objects
+        self._session = session
+        self._per_process: tuple[int, S3Lister, Clients] | None = None
+
+    def _tools(self) -> tuple[S3Lister, Clients]:
+        if self._per_process is None or self._per_process[0] != os.getpid():
+            endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+            clients = Clients(Connection(endpoint_url=endpoint))
+            self._per_process = (os.getpid(), S3Lister(self._max_objects), clients)
+        return self._per_process[1], self._per_process[2]
+
+    def __call__(self, document: Document) -> tuple[Document, list[Finding]]:
+        job = document.job
+        requests = self._s3_rules.requests(job, self._rules)
+        if not requests:
+            return document, []
+        lister, clients = self._tools()
+        region = _region_of(job) or self._session.region_name or "us-east-1"
+        found: dict[str, S3Listing] = {}
+        failures: list[tuple[ListingRequest, str]] = []
+        for request in requests:
+            try:
+                listing = lister.listing(clients.s3(self._session, region), "lint", request)
+            except S3Failure as failure:
+                failures.append((request, failure.text))
+                continue
+            except Exception as error:
+                if not is_aws_error(error):
+                    raise
+                failures.append((request, describe_error(error)))
+                continue
+            if listing is not None:
+                found[request.uri] = listing
+        listed = Document(document.path, job._replace(s3=found), document.locate)
+        if not failures:
+            return listed, []
+        pointer = failures[0][0].pointer
+        line, column = document.locate(pointer)
+        message = s3_failure_message(failures, self._rules)
+        note = Finding("SM004", "error", message, document.path, line, column, pointer, job.name)
+        return listed, [note]
+
+
+def _region_of(job: Job) -> str | None:
+    arn = job.text("TrainingJobArn")
+    parts = arn.split(":") if arn else []
+    return parts[3] if len(parts) > 5 and parts[3] else None
+
+
+def lint_with_s3(
+    linter: Linter,
+    paths: Iterable[str],
+    s3_rules: S3Rules,
+    *,
+    s3_max_objects: int = DEFAULT_S3_MAX_OBJECTS,
+    session: boto3.Session | None = None,
+    **load_options: Any,
+) -> Iterator[Finding]:
+    """``sagelint lint --s3``: :meth:`Linter.lint_paths`, with the S3 data of each job's
+    channels listed first (the standard credential chain, or ``session``) for those of
+    ``s3_rules`` that ``linter`` enables, so that they can run on saved files. An S3 error is an
+    SM004 finding on that job."""
+    rules = s3_rules.enabled(linter.enabled)
+    if not rules:
+        yield from linter.lint_paths(paths, **load_options)
+        return
+    linter.prepare = ListingsForDocuments(
+        s3_rules, rules, s3_max_objects, session or base_session()
+    )
+    try:
+        yield from linter.lint_paths(paths, **load_options)
+    finally:
+        linter.prepare = None

@@ -1,0 +1,101 @@
+"""``sagelint lint``: job documents in files, folders or standard input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+from sagelint.cli.checks import run_checks
+from sagelint.cli.options import (
+    EXIT_CODES,
+    ReportSettings,
+    Size,
+    report_options,
+    s3_max_objects_option,
+)
+
+if TYPE_CHECKING:
+    from sagelint.engine import Linter
+    from sagelint.findings import Finding
+
+
+@click.command(
+    short_help="Lint training job documents in files, folders or standard input.",
+    epilog=EXIT_CODES.format(what="an input that could not be read or parsed (SM000-SM003)"),
+)
+@click.argument(
+    "paths", nargs=-1, type=click.Path(allow_dash=True, readable=False), metavar="[PATH]..."
+)
+@report_options
+@click.option(
+    "--max-document-size",
+    type=Size(),
+    metavar="SIZE",
+    help="Refuse a file (or a JSON Lines line) larger than this, e.g. 512KiB, 50MB. "
+    "[default: 10MiB]",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Worker processes for runs of many files (256 or more). [default: one per CPU]",
+)
+@click.option(
+    "--stdin-filename",
+    default="<stdin>",
+    metavar="NAME",
+    help="The name to report for standard input (PATH '-'); its suffix picks the format.",
+)
+@click.option(
+    "--s3",
+    is_flag=True,
+    help="List the S3 data of each job's channels (standard AWS credential chain, "
+    "AWS_PROFILE, AWS_ENDPOINT_URL) so that the S3-aware rules SM203, SM205 and SM206 run.",
+)
+@s3_max_objects_option
+@click.pass_context
+def lint(ctx: click.Context, /, paths: tuple[str, ...], **values: Any) -> None:
+    """Lint training job documents in PATHs: files, folders (searched for *.json, *.jsonl,
+    *.yaml, *.yml) or - for standard input. Default: the current folder."""
+    settings = ReportSettings.pop(values)
+    checked: Sequence[str] = paths or (".",)
+    stdin_name: str = values["stdin_filename"]
+    findings_of: Callable[[Linter], Iterable[Finding]]
+    if values["s3"]:
+        findings_of = s3_lint_findings(checked, stdin_name, values["s3_max_objects"])
+    else:
+        findings_of = path_findings(checked, stdin_name)
+    options: dict[str, Any] = {"jobs": values["jobs"]}
+    if values["max_document_size"] is not None:
+        options["max_document_size"] = values["max_document_size"]
+    ctx.exit(run_checks(settings, findings_of, **options))
+
+
+def path_findings(paths: Sequence[str], stdin_name: str) -> Callable[[Linter], Iterator[Finding]]:
+    def findings_of(linter: Linter) -> Iterator[Finding]:
+        return linter.lint_paths(paths, stdin_name=stdin_name)
+
+    return findings_of
+
+
+def s3_lint_findings(
+    paths: Sequence[str], stdin_name: str, s3_max_objects: int
+) -> Callable[[Linter], Iterator[Finding]]:
+    """``lint --s3``: the findings of ``paths`` with the S3 data of each job's channels listed
+    first (standard credential chain, AWS_PROFILE, AWS_ENDPOINT_URL)."""
+
+    def findings_of(linter: Linter) -> Iterator[Finding]:
+        from botocore.exceptions import ProfileNotFound
+        from sagelint.aws import lint_with_s3
+        from sagelint.rules.s3_data import S3_RULES
+
+        try:
+            yield from lint_with_s3(
+                linter, paths, S3_RULES, s3_max_objects=s3_max_objects, stdin_name=stdin_name
+            )
+        except ProfileNotFound as error:
+            raise click.UsageError(str(error)) from None
+
+    return findings_of
