@@ -244,7 +244,8 @@ UNKNOWN_ENUM_VALUE = Rule(
 
     ## Example
     ```json
-    {"ResourceConfig": {"InstanceType": "ml.m5.xlage"}}
+    {"ResourceConfig": {"InstanceType": "ml.m5.xlage", "InstanceCount": 1, "VolumeSizeInGB": 50,
+                        "VolumeKmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/1234abcd"}}
     ```
 
     ## How to fix

@@ -19,7 +19,6 @@ from sagelint import document_rules
 from sagelint.rule_api import Rule
 from sagelint.rules import (
     data_input,
-    data_input_more,
     policy,
     runtime,
     s3_data,
@@ -32,7 +31,6 @@ FAMILIES: tuple[ModuleType, ...] = (
     document_rules,
     security,
     data_input,
-    data_input_more,
     s3_data,
     runtime,
     status,

@@ -177,13 +177,19 @@ def sharded_over_too_few_objects(job: Job) -> Iterator[Violation]:
 
     ## Example
     ```json
-    {"ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 4},
+    {"ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 4,
+                        "VolumeSizeInGB": 50,
+                        "VolumeKmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/1234abcd"},
      "InputDataConfig": [{"ChannelName": "train", "DataSource": {"S3DataSource": {
          "S3DataType": "S3Prefix", "S3Uri": "s3://bucket/train/",
          "S3DataDistributionType": "ShardedByS3Key"}}}]}
     ```
-    with only `train/part-0.csv` and `train/part-1.csv` under the prefix: two of the four
-    instances get nothing.
+    with only two objects under the prefix: two of the four instances get nothing.
+    ```console
+    $ aws s3 ls --recursive s3://bucket/train/
+    2026-11-01 10:00:00   52428800 train/part-0.csv
+    2026-11-01 10:00:00   52428800 train/part-1.csv
+    ```
 
     ## How to fix
     Split the data into at least as many objects as instances (better, a multiple of the
@@ -252,11 +258,17 @@ def file_mode_data_exceeds_volume(job: Job) -> Iterator[Violation]:
     ```json
     {"AlgorithmSpecification": {"TrainingInputMode": "File"},
      "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1,
-                        "VolumeSizeInGB": 30},
+                        "VolumeSizeInGB": 30,
+                        "VolumeKmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/1234abcd"},
      "InputDataConfig": [{"ChannelName": "train", "DataSource": {"S3DataSource": {
          "S3DataType": "S3Prefix", "S3Uri": "s3://bucket/train/"}}}]}
     ```
-    with 120 GiB under `s3://bucket/train/`.
+    with 120 GiB under `s3://bucket/train/`:
+    ```console
+    $ aws s3 ls --recursive s3://bucket/train/
+    2026-11-01 10:00:00 64424509440 train/part-0.csv
+    2026-11-01 10:00:00 64424509440 train/part-1.csv
+    ```
 
     ## How to fix
     Raise `VolumeSizeInGB` above the data plus room for the model and checkpoints, shard the
@@ -331,7 +343,28 @@ def sharded_skewed_object_sizes(job: Job) -> Iterator[Violation]:
     for it at every synchronisation point, and the whole cluster is billed for the wait.
 
     ## Example
-    Four instances over `s3://bucket/train/` holding 99 objects of 10 MiB and one of 2 GiB.
+    Four instances over `s3://bucket/train/` holding nine objects of 10 MiB and one of 2 GiB:
+    ```json
+    {"ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 4,
+                        "VolumeSizeInGB": 50,
+                        "VolumeKmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/1234abcd"},
+     "InputDataConfig": [{"ChannelName": "train", "DataSource": {"S3DataSource": {
+         "S3DataType": "S3Prefix", "S3Uri": "s3://bucket/train/",
+         "S3DataDistributionType": "ShardedByS3Key"}}}]}
+    ```
+    ```console
+    $ aws s3 ls --recursive s3://bucket/train/
+    2026-11-01 10:00:00   10485760 train/part-0.csv
+    2026-11-01 10:00:00   10485760 train/part-1.csv
+    2026-11-01 10:00:00   10485760 train/part-2.csv
+    2026-11-01 10:00:00   10485760 train/part-3.csv
+    2026-11-01 10:00:00   10485760 train/part-4.csv
+    2026-11-01 10:00:00   10485760 train/part-5.csv
+    2026-11-01 10:00:00   10485760 train/part-6.csv
+    2026-11-01 10:00:00   10485760 train/part-7.csv
+    2026-11-01 10:00:00   10485760 train/part-8.csv
+    2026-11-01 10:00:00 2147483648 train/part-9.csv
+    ```
 
     ## How to fix
     Re-split the data into objects of similar sizes (for example with a fixed number of

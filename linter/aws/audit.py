@@ -44,6 +44,7 @@ from sagelint.aws.options import AuditError, AuditOptions
 from sagelint.aws.progress import Progress
 from sagelint.aws.s3 import S3Lister
 from sagelint.aws.save import Saver
+from sagelint.document_rules import AWS_ERROR, INTERNAL_ERROR
 from sagelint.findings import Finding
 from sagelint.job import Job, make_job
 from sagelint.load.loaders import Document
@@ -62,7 +63,7 @@ def _nowhere(pointer: str) -> tuple[int, int]:
 
 def aws_error(path: str, message: str, job: str | None = None, pointer: str = "") -> Finding:
     """An SM004 finding: what could not be read from AWS, and why."""
-    return Finding("SM004", "error", message, path, 1, 1, pointer, job)
+    return Finding(AWS_ERROR.code, "error", message, path, 1, 1, pointer, job)
 
 
 # --- what flows from the threads to the caller -------------------------------------------------
@@ -233,7 +234,7 @@ class _Audit:
                 outcome.data = None
                 outcome.errors.append(
                     (
-                        "SM000",
+                        INTERNAL_ERROR.code,
                         f"internal error ({type(error).__name__}) while auditing this job; "
                         "please report it",
                         "",
@@ -258,7 +259,7 @@ class _Audit:
                 return  # deleted between the listing and now: nothing to check
             outcome.errors.append(
                 (
-                    "SM004",
+                    AWS_ERROR.code,
                     f"DescribeTrainingJob failed: {describe_error(error)}; job not checked",
                     "",
                 )
@@ -272,7 +273,7 @@ class _Audit:
                     raise
                 outcome.errors.append(
                     (
-                        "SM004",
+                        AWS_ERROR.code,
                         f"ListTags failed: {describe_error(error)}; the job was checked without "
                         "its tags (no sagelint:ignore suppression, no tag rules)",
                         "",
@@ -284,7 +285,7 @@ class _Audit:
             outcome.s3, failures = self._listings(job, session, target.region, target.account.id)
             if failures:
                 message = s3_failure_message(failures, self.s3_rules.rules)
-                outcome.errors.append(("SM004", message, failures[0][0].pointer))
+                outcome.errors.append((AWS_ERROR.code, message, failures[0][0].pointer))
 
     def _listings(
         self, job: Job, session: boto3.Session, region: str, account: str
@@ -374,7 +375,7 @@ def audit_documents(
 def _listing_error(outcome: _Listed) -> Finding:
     target = outcome.target
     account = target.account
-    code = "SM000" if outcome.internal else "SM004"
+    code = INTERNAL_ERROR.code if outcome.internal else AWS_ERROR.code
     what = (
         f"after {target.listed:,} jobs: {outcome.error}; the rest of the region was not checked"
         if target.listed

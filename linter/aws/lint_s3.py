@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sagelint.aws.connect import Clients, Connection, base_session
 from sagelint.aws.errors import S3Failure, describe_error, is_aws_error
 from sagelint.aws.s3 import DEFAULT_S3_MAX_OBJECTS, S3Lister
+from sagelint.document_rules import AWS_ERROR
 from sagelint.findings import Finding
 from sagelint.job import Job
 from sagelint.load.loaders import Document
@@ -80,7 +81,9 @@ class ListingsForDocuments:
         pointer = failures[0][0].pointer
         line, column = document.locate(pointer)
         message = s3_failure_message(failures, self._rules)
-        note = Finding("SM004", "error", message, document.path, line, column, pointer, job.name)
+        note = Finding(
+            AWS_ERROR.code, "error", message, document.path, line, column, pointer, job.name
+        )
         return listed, [note]
 
 

@@ -1,4 +1,4 @@
-"""SM201, SM202, SM204, SM207, SM209: input data channels (rules.data_input, data_input_more)."""
+"""SM201, SM202, SM204, SM207, SM209: input data channels (sagelint.rules.data_input)."""
 
 from __future__ import annotations
 
