@@ -262,3 +262,12 @@ INPUT_ERRORS: frozenset[Rule] = frozenset(
 )
 INPUT_ERROR_CODES: frozenset[str] = frozenset(rule.code for rule in INPUT_ERRORS)
 SCHEMA_RULES: tuple[Rule, ...] = (SCHEMA_VIOLATION, UNKNOWN_FIELD, UNKNOWN_ENUM_VALUE)
+DOCUMENT_RULES: tuple[Rule, ...] = (
+    INTERNAL_ERROR,
+    UNREADABLE_FILE,
+    INVALID_SYNTAX,
+    NOT_A_TRAINING_JOB,
+    AWS_ERROR,
+    DUPLICATE_KEY,
+    *SCHEMA_RULES,
+)

@@ -58,7 +58,7 @@ class Job(NamedTuple):
     # The job's tags when known: a request spec's Tags, an event's Tags, ListTags in an audit.
     # None when the document does not say (a saved DescribeTrainingJob response has no tags).
     tags: Mapping[str, str] | None = None
-    # What S3 holds under each channel's S3Uri (S3Uri -> rules.s3_data.S3Listing) when the
+    # What S3 holds under each channel's S3Uri (S3Uri -> sagelint.s3_listing.S3Listing) when the
     # audit or `lint --s3` listed it; None otherwise (SM203, SM205, SM206 then say nothing).
     s3: Mapping[str, Any] | None = None
 

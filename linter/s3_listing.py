@@ -1,15 +1,15 @@
 """What S3 holds under a channel's ``S3Uri``, for the rules that look at a job's data in S3.
 
 :class:`S3Listing` is what :attr:`sagelint.job.Job.s3` maps each ``S3Uri`` to; a
-:class:`ListingRequest` is a listing the enabled rules need; :class:`S3Rules` names the rules that
-read listings and says which listings they need for a job. The S3-aware rules
-(``sagelint.rules.s3_data``) and the AWS layer that lists S3 for them (``sagelint.aws``) both
-import this module; it imports neither.
+:class:`ListingRequest` is a listing a rule needs: an S3-aware rule says which for a job with its
+:attr:`~sagelint.rule_api.Rule.listings`, and :func:`listing_requests` gathers those of the
+enabled rules. The S3-aware rules and the AWS layer that lists S3 for them (``sagelint.aws``)
+both import this module; it imports neither, and the AWS layer never imports the rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
@@ -65,13 +65,21 @@ class ListingRequest(NamedTuple):
     pointer: str
 
 
-class S3Rules(NamedTuple):
-    """The rules that read :attr:`~sagelint.job.Job.s3`, and ``requests(job, enabled)``: the
-    listings those of them that are ``enabled`` need to check ``job``, one per ``S3Uri``."""
+def s3_aware(rules: Iterable[Rule]) -> tuple[Rule, ...]:
+    """Those of ``rules`` that read S3 listings (their :attr:`~sagelint.rule_api.Rule.listings`)."""
+    return tuple(rule for rule in rules if rule.listings is not None)
 
-    rules: tuple[Rule, ...]
-    requests: Callable[[Job, Collection[Rule]], list[ListingRequest]]
 
-    def enabled(self, enabled: Collection[Rule]) -> tuple[Rule, ...]:
-        """Those of :attr:`rules` among ``enabled`` (a linter's enabled rules)."""
-        return tuple(rule for rule in self.rules if rule in enabled)
+def listing_requests(job: Job, rules: Iterable[Rule]) -> list[ListingRequest]:
+    """The S3 listings ``rules`` need to check ``job``, one per ``S3Uri``: a listing that one rule
+    needs whole and another only in part is made whole; the first rule to ask names the channel."""
+    wanted: dict[str, ListingRequest] = {}
+    for rule in rules:
+        for request in rule.listings(job) if rule.listings is not None else ():
+            previous = wanted.get(request.uri)
+            if previous is None:
+                wanted[request.uri] = request
+            elif previous.enough is not None:
+                enough = None if request.enough is None else max(previous.enough, request.enough)
+                wanted[request.uri] = previous._replace(enough=enough)
+    return list(wanted.values())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from sagelint.job import Job
+from sagelint.job import Job, pointer
 
 if TYPE_CHECKING:
     from typing import Any
@@ -40,3 +40,63 @@ def instance_count(job: Job) -> int | None:
     if groups and all(isinstance(c, int) and not isinstance(c, bool) for c in counts):
         return sum(counts)  # type: ignore[arg-type]
     return job.integer("ResourceConfig", "InstanceCount")
+
+
+MODEL_DOCS = "botocore SageMaker service model"
+
+
+def dynamic(job: Job, *path: str) -> bool:
+    """True when a Step Functions task sets the field, or an object holding it, from its input
+    (``"Field.$": "$.path"``): the document does not hold the value, so a rule must not read
+    its absence as "not set"."""
+    return any(f"{name}.$" in job.mapping(*path[:depth]) for depth, name in enumerate(path))
+
+
+def false_or_unset(job: Job, member: str) -> tuple[str, str] | None:
+    """(pointer, state) of a top-level boolean that is false or absent; None when it is true,
+    set from a Step Functions input, or of the wrong type (the schema check reports that)."""
+    if dynamic(job, member):
+        return None
+    value = job.get(member)
+    if value is None:
+        return "", "not set (false by default)"
+    if value is False:
+        return pointer(member), "false"
+    return None
+
+
+def channel_name(channel: Mapping[str, Any], index: int) -> str:
+    name = channel.get("ChannelName")
+    return repr(name) if isinstance(name, str) else f"#{index}"
+
+
+# Input modes that are known not to be Pipe. A mode the model does not know (a placeholder, a
+# future value) is SM012's to report: these rules say nothing about it.
+NOT_PIPE = frozenset({"File", "FastFile"})
+
+
+def mode_origin(channel: Mapping[str, Any]) -> str:
+    return (
+        "the channel's InputMode"
+        if isinstance(channel.get("InputMode"), str)
+        else "AlgorithmSpecification.TrainingInputMode"
+    )
+
+
+def s3_data_source(channel: Mapping[str, Any]) -> Mapping[str, Any]:
+    source = channel.get("DataSource")
+    s3 = source.get("S3DataSource") if isinstance(source, Mapping) else None
+    return s3 if isinstance(s3, Mapping) else {}
+
+
+SPOT_DOCS = "https://docs.aws.amazon.com/sagemaker/latest/dg/model-managed-spot-training.html"
+
+
+def spot(job: Job) -> bool:
+    return job.flag("EnableManagedSpotTraining") is True
+
+
+# Secondary statuses the model still lists but documents as no longer supported.
+RETIRED_SECONDARY = frozenset(
+    {"LaunchingMLInstances", "PreparingTrainingStack", "DownloadingTrainingImage"}
+)

@@ -104,3 +104,23 @@ def instance_types(job: Job) -> list[tuple[str, str]]:
         if isinstance(kind, str) and kind:
             found.append((pointer("ResourceConfig", "InstanceGroups", index, "InstanceType"), kind))
     return found
+
+
+# Re-exported: tests/test_rule_docs.py imports it from here.
+
+
+def storage_split(job: Job) -> tuple[list[str], list[str], list[str]]:
+    """The job's instance types split into (EBS-only, local NVMe storage, unknown family)."""
+    ebs: list[str] = []
+    local: list[str] = []
+    unknown: list[str] = []
+    for _, kind in instance_types(job):
+        has_local = has_local_storage(kind)
+        (unknown if has_local is None else local if has_local else ebs).append(kind)
+    return ebs, local, unknown
+
+
+def ebs_only(job: Job) -> bool:
+    """Every instance type of the job is known to be EBS-only (``VolumeSizeInGB`` is its disk)."""
+    kinds = instance_types(job)
+    return bool(kinds) and all(has_local_storage(kind) is False for _, kind in kinds)

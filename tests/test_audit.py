@@ -16,7 +16,6 @@ from sagelint.aws import AuditOptions, audit, parse_since
 from sagelint.engine import Linter, Options
 from sagelint.findings import Finding
 from sagelint.rules import RULES
-from sagelint.rules.s3_data import S3_RULES
 
 from tests.aws_moto import (
     ACCOUNT,
@@ -45,7 +44,7 @@ def run_audit(
 ) -> tuple[list[Finding], Linter]:
     linter = Linter(Options(select=tuple(select)), rules=RULES)
     options.setdefault("regions", ("us-east-1",))
-    found = list(audit(linter, AuditOptions(**options), S3_RULES, session=session))
+    found = list(audit(linter, AuditOptions(**options), session=session))
     return found, linter
 
 

@@ -383,7 +383,7 @@ def test_junit_lists_passing_jobs_once_told_about_every_document(tmp_path: Path)
         encoding="utf-8",
     )
     stream = io.StringIO()
-    report = JUnitReporter(stream)
+    report = JUnitReporter(stream, RULES)
     linter = Linter(Options(select=["SM1", "SM2", "SM3", "SM4", "SM5"]), rules=RULES)
     summary = Summary()
     for loaded in load([str(tmp_path)]):

@@ -14,15 +14,8 @@ from sagelint.engine import Linter, Options
 from sagelint.findings import Finding
 from sagelint.job import Job
 from sagelint.load.loaders import Document
-from sagelint.rules import RULES
-from sagelint.rules.s3_data import (
-    S3_RULES,
-    file_mode_data_exceeds_volume,
-    listing_requests,
-    sharded_over_too_few_objects,
-    sharded_skewed_object_sizes,
-)
-from sagelint.s3_listing import S3Listing
+from sagelint.rules import RULES, RULES_BY_CODE
+from sagelint.s3_listing import S3Listing, listing_requests, s3_aware
 
 from tests.aws_moto import Fault, aws_env, job_request, moto, put_objects, s3_channel, wired_session
 from tests.jobs import clean_describe
@@ -206,7 +199,7 @@ def test_sm206_near_misses() -> None:
 
 def test_the_listings_asked_for_depend_on_the_rules_enabled() -> None:
     job = Job("describe", describe(4))
-    too_few, skewed = sharded_over_too_few_objects, sharded_skewed_object_sizes
+    too_few, skewed = RULES_BY_CODE["SM203"], RULES_BY_CODE["SM206"]
     (only_count,) = listing_requests(job, {too_few})
     assert (only_count.uri, only_count.enough) == ("s3://data/train/", 4)
     (with_sizes,) = listing_requests(job, {too_few, skewed})
@@ -214,9 +207,10 @@ def test_the_listings_asked_for_depend_on_the_rules_enabled() -> None:
     assert listing_requests(Job("describe", describe(1)), {too_few, skewed}) == []
 
 
-def test_the_s3_rules_are_those_that_read_listings() -> None:
-    assert [r.code for r in S3_RULES.rules] == list(S3_CODES)
-    assert S3_RULES.enabled([file_mode_data_exceeds_volume]) == (file_mode_data_exceeds_volume,)
+def test_the_s3_aware_rules_are_those_that_ask_for_listings() -> None:
+    assert [r.code for r in s3_aware(RULES)] == list(S3_CODES)
+    volume = RULES_BY_CODE["SM205"]
+    assert s3_aware([volume, RULES_BY_CODE["SM201"]]) == (volume,)
 
 
 # --- lint --s3: listings from moto's S3 ------------------------------------------------------
@@ -231,7 +225,7 @@ def lint_s3(
     folder: Path, session: Any = None, select: Sequence[str] = S3_CODES, **options: Any
 ) -> tuple[list[Finding], Linter]:
     linter = Linter(Options(select=tuple(select)), rules=RULES)
-    return list(lint_with_s3(linter, [str(folder)], S3_RULES, session=session, **options)), linter
+    return list(lint_with_s3(linter, [str(folder)], session=session, **options)), linter
 
 
 def spec(name: str, uri: str, instances: int, distribution: str = "ShardedByS3Key") -> Any:

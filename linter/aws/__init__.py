@@ -1,7 +1,7 @@
 """The AWS layer: ``sagelint audit`` (training jobs read live from AWS) and ``sagelint lint --s3``
 (saved jobs with their S3 data listed). It sits beside the loaders: it reads jobs and builds
-documents for the engine, and never imports the rules; the caller hands it the S3-aware rules
-(``sagelint.rules.s3_data.S3_RULES``).
+documents for the engine, and never imports the rules: it lists S3 for the S3-aware rules the
+linter it is given enables (their ``listings``).
 
 - :mod:`~sagelint.aws.options`: :class:`AuditOptions`, :func:`parse_since`, :class:`AuditError`
 - :mod:`~sagelint.aws.audit`: the orchestration (threads, targets, outcomes): :func:`audit`,

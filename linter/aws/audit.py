@@ -22,7 +22,7 @@ import re
 import sys
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -48,11 +48,12 @@ from sagelint.document_rules import AWS_ERROR, INTERNAL_ERROR
 from sagelint.findings import Finding
 from sagelint.job import Job, make_job
 from sagelint.load.loaders import Document
-from sagelint.s3_listing import ListingRequest, S3Listing, S3Rules
+from sagelint.s3_listing import ListingRequest, S3Listing, listing_requests, s3_aware
 
 if TYPE_CHECKING:
     import boto3
     from sagelint.engine import Linter
+    from sagelint.rule_api import Rule
 
 _JOB_GONE = re.compile(r"could not find|not found|does not exist", re.IGNORECASE)
 
@@ -108,12 +109,12 @@ class _Audit:
     def __init__(
         self,
         options: AuditOptions,
-        s3_rules: S3Rules | None,
+        s3_rules: Sequence[Rule],
         session: boto3.Session | None,
         cache: AuditCache | None,
     ) -> None:
         self.options = options
-        self.s3_rules = s3_rules if options.s3 and s3_rules and s3_rules.rules else None
+        self.s3_rules = tuple(s3_rules) if options.s3 else ()
         self.connection = Connection(
             options.profile, options.endpoint_url, options.timeout, max(1, options.concurrency)
         )
@@ -279,12 +280,12 @@ class _Audit:
                         "",
                     )
                 )
-        if self.s3_rules is not None:
+        if self.s3_rules:
             job = make_job(outcome.data, kind="describe")
             assert job is not None  # a kind is given
             outcome.s3, failures = self._listings(job, session, target.region, target.account.id)
             if failures:
-                message = s3_failure_message(failures, self.s3_rules.rules)
+                message = s3_failure_message(failures, self.s3_rules)
                 outcome.errors.append((AWS_ERROR.code, message, failures[0][0].pointer))
 
     def _listings(
@@ -292,8 +293,7 @@ class _Audit:
     ) -> tuple[dict[str, S3Listing], list[tuple[ListingRequest, str]]]:
         found: dict[str, S3Listing] = {}
         failures: list[tuple[ListingRequest, str]] = []
-        assert self.s3_rules is not None
-        requests = self.s3_rules.requests(job, self.s3_rules.rules)
+        requests = listing_requests(job, self.s3_rules)
         if not requests:
             return found, failures
         client = self.clients.s3(session, region)
@@ -330,7 +330,7 @@ def _stamp(value: Any) -> str:
 
 def audit_documents(
     options: AuditOptions,
-    s3_rules: S3Rules | None = None,
+    s3_rules: Sequence[Rule] = (),
     *,
     session: boto3.Session | None = None,
     cache: AuditCache | None = None,
@@ -338,7 +338,7 @@ def audit_documents(
 ) -> Iterator[Document | Finding | CachedJob]:
     """The jobs of the audit as documents (path: the job's ARN; tags and S3 listings attached),
     SM004 findings for what AWS refused or failed, and with ``cache`` the unchanged jobs' cached
-    findings. The S3 listings are those ``s3_rules`` need (none without them).
+    findings. The S3 listings are those the S3-aware ``s3_rules`` need (none without them).
     ``session`` replaces the one built from ``options.profile``."""
     run = _Audit(options, s3_rules, session, cache)
     try:
@@ -396,14 +396,12 @@ def _listing_error(outcome: _Listed) -> Finding:
 def audit(
     linter: Linter,
     options: AuditOptions,
-    s3_rules: S3Rules | None,
     *,
     session: boto3.Session | None = None,
 ) -> Iterator[Finding]:
     """Audit the accounts and regions of ``options`` with ``linter``: its findings, and SM004
-    for every AWS error, as they come. The S3 data is listed for those of ``s3_rules`` that
-    ``linter`` enables (``sagelint.rules.s3_data.S3_RULES`` for the built-in ones; None: no
-    S3 listing). ``linter.jobs_checked`` counts the jobs checked."""
+    for every AWS error, as they come. The S3 data is listed for the S3-aware rules that
+    ``linter`` enables. ``linter.jobs_checked`` counts the jobs checked."""
     cache = None
     if options.cache is not None:
         cache = AuditCache(options.cache, options_key(linter, options))
@@ -415,7 +413,7 @@ def audit(
     try:
         for item in audit_documents(
             options,
-            S3Rules(s3_rules.enabled(linter.enabled), s3_rules.requests) if s3_rules else None,
+            s3_aware(linter.enabled),
             session=session,
             cache=cache,
             progress=progress,

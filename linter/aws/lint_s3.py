@@ -19,7 +19,7 @@ from sagelint.findings import Finding
 from sagelint.job import Job
 from sagelint.load.loaders import Document
 from sagelint.rule_api import Rule
-from sagelint.s3_listing import ListingRequest, S3Listing, S3Rules
+from sagelint.s3_listing import ListingRequest, S3Listing, listing_requests, s3_aware
 
 if TYPE_CHECKING:
     import boto3
@@ -37,10 +37,7 @@ class ListingsForDocuments:
     """Lists the S3 data that ``rules`` need for each document's job (clients are made per
     process: the engine's worker processes list S3 in parallel) and attaches it to the job."""
 
-    def __init__(
-        self, s3_rules: S3Rules, rules: tuple[Rule, ...], max_objects: int, session: boto3.Session
-    ) -> None:
-        self._s3_rules = s3_rules
+    def __init__(self, rules: tuple[Rule, ...], max_objects: int, session: boto3.Session) -> None:
         self._rules = rules
         self._max_objects = max_objects
         self._session = session
@@ -55,7 +52,7 @@ class ListingsForDocuments:
 
     def __call__(self, document: Document) -> tuple[Document, list[Finding]]:
         job = document.job
-        requests = self._s3_rules.requests(job, self._rules)
+        requests = listing_requests(job, self._rules)
         if not requests:
             return document, []
         lister, clients = self._tools()
@@ -96,23 +93,20 @@ def _region_of(job: Job) -> str | None:
 def lint_with_s3(
     linter: Linter,
     paths: Iterable[str],
-    s3_rules: S3Rules,
     *,
     s3_max_objects: int = DEFAULT_S3_MAX_OBJECTS,
     session: boto3.Session | None = None,
     **load_options: Any,
 ) -> Iterator[Finding]:
     """``sagelint lint --s3``: :meth:`Linter.lint_paths`, with the S3 data of each job's
-    channels listed first (the standard credential chain, or ``session``) for those of
-    ``s3_rules`` that ``linter`` enables, so that they can run on saved files. An S3 error is an
+    channels listed first (the standard credential chain, or ``session``) for the S3-aware
+    rules that ``linter`` enables, so that they can run on saved files. An S3 error is an
     SM004 finding on that job."""
-    rules = s3_rules.enabled(linter.enabled)
+    rules = s3_aware(linter.enabled)
     if not rules:
         yield from linter.lint_paths(paths, **load_options)
         return
-    linter.prepare = ListingsForDocuments(
-        s3_rules, rules, s3_max_objects, session or base_session()
-    )
+    linter.prepare = ListingsForDocuments(rules, s3_max_objects, session or base_session())
     try:
         yield from linter.lint_paths(paths, **load_options)
     finally:

@@ -237,9 +237,8 @@ def audit(ctx: click.Context, /, **values: Any) -> None:
 
 def _audit_findings(linter: Linter, options: AuditOptions) -> Iterator[Finding]:
     from sagelint.aws import AuditError, audit
-    from sagelint.rules.s3_data import S3_RULES
 
     try:
-        yield from audit(linter, options, S3_RULES)
+        yield from audit(linter, options)
     except AuditError as error:
         raise click.UsageError(str(error)) from None

@@ -129,7 +129,7 @@ def run_checks(
         style["show_source"] = settings.show_source
     if name in ("text", "github"):
         style["quiet"] = settings.quiet
-    report = reporter(name, stream, **style)
+    report = reporter(name, stream, linter.rules, **style)
     linter.on_document = getattr(report, "document", None)
     summary = Summary()
     try:

@@ -89,11 +89,10 @@ def s3_lint_findings(
     def findings_of(linter: Linter) -> Iterator[Finding]:
         from botocore.exceptions import ProfileNotFound
         from sagelint.aws import lint_with_s3
-        from sagelint.rules.s3_data import S3_RULES
 
         try:
             yield from lint_with_s3(
-                linter, paths, S3_RULES, s3_max_objects=s3_max_objects, stdin_name=stdin_name
+                linter, paths, s3_max_objects=s3_max_objects, stdin_name=stdin_name
             )
         except ProfileNotFound as error:
             raise click.UsageError(str(error)) from None

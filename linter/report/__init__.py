@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING
 from sagelint.findings import SEVERITIES, Finding
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import IO, Protocol
+
+    from sagelint.rule_api import Rule
 
 FORMATS: dict[str, str] = {
     "text": "sagelint.report.text:TextReporter",
@@ -82,13 +85,14 @@ if TYPE_CHECKING:  # what every reporter has; typing is not imported at run time
         def finish(self, summary: Summary) -> None: ...
 
     class ReporterFactory(Protocol):
-        def __call__(self, stream: IO[str], **style: bool) -> Reporter: ...
+        def __call__(self, stream: IO[str], rules: Sequence[Rule], **style: bool) -> Reporter: ...
 
 
-def reporter(name: str, stream: IO[str], **style: bool) -> Reporter:
-    """The reporter of format ``name``, writing to ``stream``. ``style`` holds the keywords
+def reporter(name: str, stream: IO[str], rules: Sequence[Rule], **style: bool) -> Reporter:
+    """The reporter of format ``name``, writing to ``stream``; ``rules`` are those the findings
+    come from (the linter's: built-in, plugin and policy rules). ``style`` holds the keywords
     that format takes: ``color`` (text, statistics), ``quiet`` (text, github: no summary) and
     ``show_source`` (text)."""
     module, _, attribute = FORMATS[name].partition(":")
     factory: ReporterFactory = getattr(import_module(module), attribute)
-    return factory(stream, **style)
+    return factory(stream, rules, **style)

@@ -10,12 +10,16 @@ does (``escapeData`` / ``escapeProperty`` in ``@actions/core``): ``%``, CR and L
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from sagelint.findings import Finding
 from sagelint.report import Summary, describe
 from sagelint.report.sarif import is_file_path, repository_path, repository_root
-from sagelint.rules import RULES_BY_CODE
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sagelint.rule_api import Rule
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -29,14 +33,15 @@ def escape_property(text: str) -> str:
 
 
 class GithubReporter:
-    def __init__(self, stream: IO[str], *, quiet: bool = False) -> None:
+    def __init__(self, stream: IO[str], rules: Sequence[Rule], *, quiet: bool = False) -> None:
         self._stream = stream
+        self._rules = {rule.code: rule for rule in rules}
         self._quiet = quiet
         self._root: Path = repository_root()
 
     def command(self, finding: Finding) -> str:
         """The workflow command that annotates ``finding``."""
-        rule = RULES_BY_CODE.get(finding.rule)
+        rule = self._rules.get(finding.rule)
         message = describe(finding)
         properties: list[tuple[str, str]] = []
         if is_file_path(finding.path):

@@ -10,11 +10,14 @@ from sagelint.findings import Finding
 from sagelint.report import Summary
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import IO
+
+    from sagelint.rule_api import Rule
 
 
 class JsonReporter:
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], rules: Sequence[Rule]) -> None:
         self._stream = stream
         self._findings: list[Finding] = []
 
@@ -42,17 +45,16 @@ class JsonReporter:
 class StatisticsJsonReporter:
     """``--statistics --format json``: counts per rule as a JSON list."""
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], rules: Sequence[Rule]) -> None:
         self._stream = stream
+        self._rules = {rule.code: rule for rule in rules}
 
     def finding(self, finding: Finding) -> None:
         pass
 
     def finish(self, summary: Summary) -> None:
-        from sagelint.rules import RULES_BY_CODE
-
         rows = [
-            {"code": code, "name": RULES_BY_CODE[code].name, "count": count}
+            {"code": code, "name": self._rules[code].name, "count": count}
             for code, count in sorted(summary.by_code.items(), key=lambda item: (-item[1], item[0]))
         ]
         json.dump(rows, self._stream, indent=2)

@@ -18,14 +18,18 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from pathlib import PurePath
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from sagelint.document_rules import INPUT_ERROR_CODES as INPUT_ERRORS
 from sagelint.findings import SEVERITY_RANK, Finding
 from sagelint.report import Summary, plural
 from sagelint.report.sarif import is_file_path
 from sagelint.report.text import format_finding
-from sagelint.rules import RULES_BY_CODE
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sagelint.rule_api import Rule
 
 # Characters XML 1.0 does not allow at all, not even as character references.
 _NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -43,8 +47,9 @@ class _Case:
 
 
 class JUnitReporter:
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], rules: Sequence[Rule]) -> None:
         self._stream = stream
+        self._rules = {rule.code: rule for rule in rules}
         self._files: dict[str, dict[str | None, _Case]] = {}
         self._documents_told = False
 
@@ -114,13 +119,12 @@ class JUnitReporter:
             totals[key] += value
         suite.set("skipped", "0")
 
-    @staticmethod
-    def _outcome(findings: list[Finding]) -> tuple[str, str, str]:
+    def _outcome(self, findings: list[Finding]) -> tuple[str, str, str]:
         """(element, message, type) for a testcase's findings."""
         errors = [f for f in findings if f.rule in INPUT_ERRORS]
         if errors:
             first = errors[0]
-            rule = RULES_BY_CODE.get(first.rule)
+            rule = self._rules.get(first.rule)
             kind = f"{first.rule} {rule.name}" if rule else first.rule
             more = f" (and {plural(len(findings) - 1, 'more finding')})" if findings[1:] else ""
             return "error", f"{first.rule}: {first.message}{more}", kind

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path, PurePath
 from typing import IO, Any
@@ -33,7 +34,6 @@ from sagelint import __version__
 from sagelint.findings import SEVERITY_RANK, Finding
 from sagelint.report import Summary, describe
 from sagelint.rule_api import Rule
-from sagelint.rules import RULES
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -173,8 +173,9 @@ def reporting_descriptor(rule: Rule) -> dict[str, Any]:
 
 
 class SarifReporter:
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], rules: Sequence[Rule]) -> None:
         self._stream = stream
+        self._rules = tuple(rules)
         self._findings: list[Finding] = []
         self._cwd = Path.cwd().resolve()
         self._root = repository_root(self._cwd)
@@ -188,7 +189,7 @@ class SarifReporter:
 
     def log(self, summary: Summary) -> dict[str, Any]:
         """The SARIF log of the findings received so far."""
-        index = {rule.code: i for i, rule in enumerate(RULES)}
+        index = {rule.code: i for i, rule in enumerate(self._rules)}
         kept = self._findings
         notifications = []
         if len(kept) > MAX_RESULTS:
@@ -220,7 +221,7 @@ class SarifReporter:
         information_uri = _information_uri()
         if information_uri:
             driver["informationUri"] = information_uri
-        driver["rules"] = [reporting_descriptor(rule) for rule in RULES]
+        driver["rules"] = [reporting_descriptor(rule) for rule in self._rules]
         invocation: dict[str, Any] = {
             "executionSuccessful": summary.exit_code != 2,
             "exitCode": summary.exit_code,

@@ -12,6 +12,8 @@ from sagelint.report.source import SourceLines, excerpt
 if TYPE_CHECKING:
     from typing import IO
 
+    from sagelint.rule_api import Rule
+
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
 
 
@@ -52,12 +54,14 @@ class TextReporter:
     def __init__(
         self,
         stream: IO[str],
+        rules: Sequence[Rule],
         *,
         color: bool = False,
         quiet: bool = False,
         show_source: bool = False,
     ) -> None:
         self._stream = stream
+        self._rules = {rule.code: rule for rule in rules}
         self._color = color
         self._quiet = quiet
         self._sources = SourceLines() if show_source else None
@@ -86,10 +90,8 @@ class TextReporter:
             checked = summary.describe().replace("0 findings in ", "", 1)
             write(_paint(f"All checks passed: {checked}.", "32", self._color) + "\n")
             return
-        from sagelint.rules import RULES_BY_CODE
-
         rows = [
-            (code, RULES_BY_CODE[code].name, severity, count)
+            (code, self._rules[code].name, severity, count)
             for (code, severity), count in sorted(summary.by_rule.items())
         ]
         write("\n" + table(rows, ("rule", "name", "severity", "count"), wrap=1) + "\n")
@@ -99,17 +101,16 @@ class TextReporter:
 class StatisticsReporter:
     """``--statistics``: the number of findings per rule, most frequent first (like ruff)."""
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], rules: Sequence[Rule]) -> None:
         self._stream = stream
+        self._rules = {rule.code: rule for rule in rules}
 
     def finding(self, finding: Finding) -> None:
         pass  # counted in the summary
 
     def finish(self, summary: Summary) -> None:
-        from sagelint.rules import RULES_BY_CODE
-
         rows = [
-            (count, code, RULES_BY_CODE[code].name, RULES_BY_CODE[code].severity)
+            (count, code, self._rules[code].name, self._rules[code].severity)
             for code, count in sorted(summary.by_code.items(), key=lambda item: (-item[1], item[0]))
         ]
         if rows:

@@ -1,4 +1,4 @@
-"""SM201, SM202, SM204, SM207, SM209: input data channels (sagelint.rules.data_input)."""
+"""SM201, SM202, SM204, SM207, SM209: input data channels."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""SM5xx: the training image."""
+"""SM501 image-not-pinned-by-digest: the training image is referenced by a tag, not pinned by
+digest.
+"""
 
 from __future__ import annotations
 
