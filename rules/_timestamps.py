@@ -64,14 +64,14 @@ def parse_timestamp(value: object) -> datetime | None:
     """The time ``value`` stands for, aware when the value says its zone, naive when it does not;
     None for anything else (a date without a time, a boolean, garbage). Never raises."""
     try:
+        if isinstance(value, str):  # the usual case first
+            return _from_text(value.strip())
         if isinstance(value, datetime):
             return value
         if isinstance(value, date | bool):
             return None
         if isinstance(value, int | float):
             return _from_epoch(value)
-        if isinstance(value, str):
-            return _from_text(value.strip())
     except (ValueError, OverflowError, TypeError, IndexError):
         pass
     return None

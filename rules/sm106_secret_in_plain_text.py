@@ -179,10 +179,15 @@ def _credential_shaped(value: str) -> bool:
     )
 
 
+# Any of the substrings of _SHAPES: one search tells whether a value needs the patterns at all.
+_ANCHORS = Pattern("|".join(re.escape(anchor) for anchors, _, _ in _SHAPES for anchor in anchors))
+
+
 def _by_shape(text: str) -> str | None:
-    for anchors, pattern, kind in _SHAPES:
-        if any(anchor in text for anchor in anchors) and pattern.search(text):
-            return kind
+    if _ANCHORS.search(text):
+        for anchors, pattern, kind in _SHAPES:
+            if any(anchor in text for anchor in anchors) and pattern.search(text):
+                return kind
     if "://" in text and "@" in text:
         for match in _URL_PASSWORD.finditer(text):
             if not _stands_in(match.group("password")):

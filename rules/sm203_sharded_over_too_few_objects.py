@@ -78,6 +78,8 @@ def sharded_over_too_few_objects(job: Job) -> Iterator[Violation]:
     Split the data into at least as many objects as instances (better, a multiple of the
     instance count), use fewer instances, or use `FullyReplicated`.
     """
+    if job.s3 is None:  # S3 was not listed: nothing to say
+        return
     for index, channel in channels(job):
         s3 = s3_source(channel)
         if s3 is None or not sharded(s3):

@@ -87,6 +87,8 @@ def file_mode_data_exceeds_volume(job: Job) -> Iterator[Violation]:
     Raise `VolumeSizeInGB` above the data plus room for the model and checkpoints, shard the
     data over more instances, or read it in FastFile or Pipe mode.
     """
+    if job.s3 is None:  # S3 was not listed: nothing to say
+        return
     volume = job.integer("ResourceConfig", "VolumeSizeInGB")
     if not volume or not ebs_only(job):
         return

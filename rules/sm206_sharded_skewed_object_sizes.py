@@ -93,6 +93,8 @@ def sharded_skewed_object_sizes(job: Job) -> Iterator[Violation]:
     Re-split the data into objects of similar sizes (for example with a fixed number of
     records per file), ideally a multiple of the instance count.
     """
+    if job.s3 is None:  # S3 was not listed: nothing to say
+        return
     for index, channel in channels(job):
         s3 = s3_source(channel)
         if s3 is None or not sharded(s3):

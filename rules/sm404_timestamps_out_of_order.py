@@ -37,22 +37,25 @@ def _gap(later: datetime, earlier: datetime) -> str:
     return f"{seconds / 86_400:.3g} days"
 
 
-def _out_of_order(
-    times: Sequence[tuple[str, str, Any, datetime | None]],
-) -> Iterator[Violation]:
-    """Violations for a sequence of (pointer, label, raw value, parsed time) that should not
-    decrease: each parsed time is compared with the next one it can be compared with (an
-    unparseable time is skipped; a naive time is never compared with an aware one), so one time
-    that is off gives one finding, not one per time after it."""
+# A time to compare: (where it is in the job, as pointer tokens), what to call it, the value as
+# written, and the time it stands for (None: unreadable).
+Stamp = tuple[tuple[str | int, ...], str, "Any", "datetime | None"]
+
+
+def _out_of_order(times: Sequence[Stamp]) -> Iterator[Violation]:
+    """Violations for a sequence of times that should not decrease: each parsed time is
+    compared with the next one it can be compared with (an unparseable time is skipped; a naive
+    time is never compared with an aware one), so one time that is off gives one finding, not
+    one per time after it."""
     for position, (_, label, raw, when) in enumerate(times):
         if when is None:
             continue
-        for later_pointer, later_label, later_raw, later_when in times[position + 1 :]:
+        for later_path, later_label, later_raw, later_when in times[position + 1 :]:
             if later_when is None or not comparable(when, later_when):
                 continue
             if later_when < when:
                 yield Violation(
-                    later_pointer,
+                    pointer(*later_path),
                     f"{later_label} {_shown(later_raw)} is {_gap(later_when, when)} before "
                     f"{label} {_shown(raw)}",
                 )
@@ -120,11 +123,10 @@ def timestamps_out_of_order(job: Job) -> Iterator[Violation]:
     Describe the job again and keep the response as it is; when converting times, keep their
     offset (`datetime.isoformat()` of an aware datetime) or convert all of them to UTC.
     """
-    times = [
-        (pointer(name), name, job.get(name), parse_timestamp(job.get(name))) for name in JOB_TIMES
-    ]
+    values = [(name, job.get(name)) for name in JOB_TIMES]
+    times = [((name,), name, value, parse_timestamp(value)) for name, value in values]
     yield from _out_of_order(times)
-    starts: list[tuple[str, str, Any, datetime | None]] = []
+    starts: list[Stamp] = []
     for index, transition in enumerate(job.array("SecondaryStatusTransitions")):
         if not isinstance(transition, Mapping):
             continue
@@ -133,13 +135,12 @@ def timestamps_out_of_order(job: Job) -> Iterator[Violation]:
             f"transition {index} ({status})" if isinstance(status, str) else f"transition {index}"
         )
         start, end = transition.get("StartTime"), transition.get("EndTime")
-        start_pointer = pointer("SecondaryStatusTransitions", index, "StartTime")
-        end_pointer = pointer("SecondaryStatusTransitions", index, "EndTime")
-        yield from _out_of_order(
-            [
-                (start_pointer, f"the StartTime of {label}", start, parse_timestamp(start)),
-                (end_pointer, f"the EndTime of {label}", end, parse_timestamp(end)),
-            ]
-        )
-        starts.append((start_pointer, f"the StartTime of {label}", start, parse_timestamp(start)))
+        path = ("SecondaryStatusTransitions", index)
+        started = ((*path, "StartTime"), f"the StartTime of {label}", start, parse_timestamp(start))
+        if end is not None:
+            ended = parse_timestamp(end)
+            yield from _out_of_order(
+                [started, ((*path, "EndTime"), f"the EndTime of {label}", end, ended)]
+            )
+        starts.append(started)
     yield from _out_of_order(starts)

@@ -60,17 +60,19 @@ def test_missing_field_is_located_at_the_enclosing_object(tmp_path: Path) -> Non
     assert (finding.line, finding.column) == position_of(path.read_text(), '"OutputDataConfig"')
 
 
-def test_each_job_of_a_json_array_is_located_in_its_own_element(tmp_path: Path) -> None:
+@pytest.mark.parametrize("count", [3, 60], ids=["short", "longer than 64 KiB"])
+def test_each_job_of_a_json_array_is_located_in_its_own_element(tmp_path: Path, count: int) -> None:
     jobs = []
-    for n in range(3):
+    for n in range(count):
         job = over_runtime(clean_request())
         job["TrainingJobName"] = f"job-{n}"
         jobs.append(job)
     path = tmp_path / "jobs.json"
     path.write_text(json.dumps(jobs, indent=2))
     text = path.read_text()
+    assert (len(text) > 1 << 16) == (count > 3)
     assert sm301(lint_paths(path)) == [
-        (*position_of(text, '"MaxRuntimeInSeconds"', n), f"job-{n}") for n in range(3)
+        (*position_of(text, '"MaxRuntimeInSeconds"', n), f"job-{n}") for n in range(count)
     ]
 
 

@@ -14,6 +14,7 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -33,6 +34,12 @@ def skip_whitespace(text: str, at: int) -> int:
 
 
 scanstring: Any = json.decoder.scanstring  # type: ignore[attr-defined]  # C-accelerated
+# The C scanner behind raw_decode: (value, offset after it) of the JSON value at an offset.
+_scan_value: Any = DECODER.scan_once  # type: ignore[attr-defined]  # set in its __init__
+# An object member's key (its text, escapes left as they are) and the colon after it; then what
+# follows a value: a comma (group 1) before the next member or element, or not.
+_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)
+_AFTER_VALUE = re.compile(r"[ \t\n\r]*(,)?[ \t\n\r]*")
 
 
 def pointer_tokens(pointer: str) -> list[str]:
@@ -89,7 +96,13 @@ def _nth_key(keys: Iterable[Any], token: str) -> Any:
 
 
 class LineIndex:
-    """Maps character offsets of one text to (line, column), both 1-based; built on first use."""
+    """Maps character offsets of one text to (line, column), both 1-based.
+
+    A text of up to ``COUNT_UP_TO`` characters counts its newlines for each position (a job
+    document has a few findings); a longer one builds an index of its lines on first use.
+    """
+
+    COUNT_UP_TO = 1 << 16
 
     def __init__(self, text: str, first_line: int = 1) -> None:
         self._text = text
@@ -97,8 +110,14 @@ class LineIndex:
         self._first_line = first_line
 
     def position(self, offset: int) -> Position:
+        text = self._text
+        if len(text) <= self.COUNT_UP_TO:
+            line_start = text.rfind("\n", 0, offset) + 1
+            return self._first_line + text.count("\n", 0, offset), offset - line_start + 1
         if self._starts is None:
-            self._starts = [0, *(m.end() for m in re.finditer("\n", self._text))]
+            # The offset after each "\n": the running sum of the lines' lengths, newline included.
+            lengths = map((1).__add__, map(len, text.split("\n")))
+            self._starts = list(accumulate(lengths, initial=0))
         row = bisect_right(self._starts, offset) - 1
         return self._first_line + row, offset - self._starts[row] + 1
 
@@ -115,26 +134,22 @@ class _Scanner:
         self._objects: dict[int, dict[str, tuple[int, int]]] = {}
         self._arrays: dict[int, list[int]] = {}
 
-    def _skip(self, at: int) -> int:
-        return skip_whitespace(self.text, at)
-
     def members(self, at: int) -> dict[str, tuple[int, int]]:
         """key -> (key offset, value offset) of the object at ``at`` (the last of a duplicate)."""
         found = self._objects.get(at)
         if found is not None:
             return found
         text, found = self.text, {}
-        i = self._skip(at + 1)
-        while text.startswith('"', i):
-            key_at = i
-            key, i = scanstring(text, i + 1)
-            i = self._skip(self._skip(i) + 1)
-            found[key] = key_at, i
-            _, i = DECODER.raw_decode(text, i)
-            i = self._skip(i)
-            if not text.startswith(",", i):
+        i = skip_whitespace(text, at + 1)
+        while (key := _KEY.match(text, i)) is not None:
+            name = key.group(1)
+            if "\\" in name:
+                name = scanstring(text, i + 1)[0]
+            found[name] = i, key.end()
+            after = _AFTER_VALUE.match(text, _scan_value(text, key.end())[1])
+            if after is None or after.group(1) is None:
                 break
-            i = self._skip(i + 1)
+            i = after.end()
         self._objects[at] = found
         return found
 
@@ -144,14 +159,13 @@ class _Scanner:
         if found is not None:
             return found
         text, found = self.text, []
-        i = self._skip(at + 1)
+        i = skip_whitespace(text, at + 1)
         while not text.startswith("]", i) and i < len(text):
             found.append(i)
-            _, i = DECODER.raw_decode(text, i)
-            i = self._skip(i)
-            if not text.startswith(",", i):
+            after = _AFTER_VALUE.match(text, _scan_value(text, i)[1])
+            if after is None or after.group(1) is None:
                 break
-            i = self._skip(i + 1)
+            i = after.end()
         self._arrays[at] = found
         return found
 
@@ -177,7 +191,7 @@ class _Scanner:
                     located = value_at = elements[int(token)]
                 else:
                     break
-        except (ValueError, IndexError, RecursionError):
+        except (ValueError, IndexError, RecursionError, StopIteration):
             pass
         return located
 
@@ -203,7 +217,7 @@ class JsonLocator:
         start = scanner.offset(self._start, pointer_tokens(pointer))
         if scanner.text.startswith('"', start):  # located at a key: move on to its value
             _, after_key = scanstring(scanner.text, start + 1)
-            start = scanner._skip(scanner._skip(after_key) + 1)
+            start = skip_whitespace(scanner.text, skip_whitespace(scanner.text, after_key) + 1)
         return JsonLocator(scanner, start, self._lines)
 
 
