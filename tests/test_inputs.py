@@ -383,3 +383,51 @@ def test_standard_input_over_the_size_limit_is_refused() -> None:
     result = cli("lint", "--max-document-size", "1KiB", "-", input=big)
     assert result.exit_code == 2
     assert "<stdin>:1:1: SM001 [error] larger than the 1 KiB limit" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"TrainingJobName": "x",}',
+        '{"TrainingJobName" "x"}',
+        '{"TrainingJobName": "x" "RoleArn": "y"}',
+        '{"TrainingJob\x01Name": "x"}',
+        '{"TrainingJobName": "x"',
+        '{"TrainingJobName": "x"}}',
+        '{TrainingJobName: "x"}',
+        '{"TrainingJobName": {"a": [1, 2,]}}',
+        '{"TrainingJobName": "\\q"}',
+        '{"TrainingJobName": 01}',
+        "{",
+    ],
+)
+def test_json_errors_are_the_json_modules_where_it_says(tmp_path: Path, text: str) -> None:
+    """The loader parses a job object a member at a time (to know where each member is); what
+    it refuses, and where, is what the json module refuses."""
+    path = tmp_path / "job.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(json.JSONDecodeError) as refused:
+        json.loads(text)
+    error = refused.value
+    (finding,) = lint_paths(path)
+    assert (finding.rule, finding.line, finding.column) == ("SM002", error.lineno, error.colno)
+    assert finding.message.startswith(f"invalid JSON: {error.msg}")
+
+
+def test_a_job_object_parses_as_the_json_module_parses_it(tmp_path: Path) -> None:
+    """Duplicate keys, escapes in keys, nested objects, NaN: the same value as json.loads."""
+    text = (
+        '{"TrainingJobName": "a", "Tr\\u0061iningJobName": "b", "HyperParameters": '
+        '{"k": "1", "k": "2"}, "StoppingCondition": {"MaxRuntimeInSeconds": 86400}, '
+        '"RoleArn": "arn:aws:iam::123456789012:role/r", "x": NaN}'
+    )
+    path = tmp_path / "job.json"
+    path.write_text(text, encoding="utf-8")
+    findings = lint_paths(path, select=["SM005"])
+    assert json.loads(text)["TrainingJobName"] == "b"
+    assert {f.job for f in findings} == {"b"}
+    duplicates = [(f.pointer, f.line, f.column) for f in only(findings, "SM005")]
+    assert duplicates == [
+        ("/TrainingJobName", *position_of(text, '"Tr\\u0061')),
+        ("/HyperParameters/k", *position_of(text, '"k"', 1)),
+    ]

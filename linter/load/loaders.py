@@ -37,6 +37,7 @@ from sagelint.load.locate import (
     JsonLocator,
     LineIndex,
     Position,
+    Scanner,
     YamlLocator,
     json_duplicates,
     masked_key,
@@ -462,15 +463,29 @@ class _JsonParser:
             self._repeated = True
         return value
 
-    def parse(self, text: str, at: int, lines: LineIndex) -> tuple[Any, int, list[Duplicate]]:
-        """The JSON value at ``at``, the offset after it, and its repeated keys.
+    def parse(self, text: str, at: int, lines: LineIndex) -> Parsed:
+        """The JSON value at ``at``, the offset after it, its repeated keys, and the scanner
+        that locates pointers in it (it knows the members of an object from the parse).
 
         Raises json.JSONDecodeError, RecursionError, or _Unusable for an integer too long to
         convert.
         """
         self._repeated = False
+        scanner = Scanner(text)
         try:
-            value, end = self._decoder.raw_decode(text, at)
+            if not text.startswith("{", at):
+                raise ValueError(at)
+            scan_value = self._decoder.scan_once  # type: ignore[attr-defined]  # set in __init__
+            value, end, repeated = scanner.read_object(at, scan_value)
+            self._repeated = self._repeated or repeated
+        except (ValueError, StopIteration):  # not an object, or not valid: the json module says
+            value, end = self._raw_decode(text, at, lines)
+        duplicates = json_duplicates(text, at, lines) if self._repeated else []
+        return Parsed(value, end, duplicates, scanner)
+
+    def _raw_decode(self, text: str, at: int, lines: LineIndex) -> tuple[Any, int]:
+        try:
+            return self._decoder.raw_decode(text, at)
         except json.JSONDecodeError:
             raise
         except ValueError:  # Python's limit on the digits of an int (CVE-2020-10735)
@@ -479,7 +494,13 @@ class _JsonParser:
                 _LONG_INTEGER.format(sys.get_int_max_str_digits()),
                 lines.position(_long_integer_at(text, at)),
             ) from None
-        return value, end, json_duplicates(text, at, lines) if self._repeated else []
+
+
+class Parsed(NamedTuple):
+    value: Any
+    end: int
+    duplicates: list[Duplicate]
+    scanner: Scanner
 
 
 _LONG_INTEGER = "invalid JSON: an integer with more than {} digits"
@@ -502,7 +523,7 @@ def _load_json(name: str, text: str, limit: int) -> Iterator[Loaded]:
         if text.startswith("[", start):
             yield from _load_json_array(name, text, start, lines)
             return
-        value, end, duplicates = _JsonParser().parse(text, start, lines)
+        value, end, duplicates, scanner = _JsonParser().parse(text, start, lines)
         end = skip_whitespace(text, end)
         if end < len(text):
             # Several values, one a line: JSON Lines under a .json name.
@@ -518,14 +539,14 @@ def _load_json(name: str, text: str, limit: int) -> Iterator[Loaded]:
     except RecursionError:
         yield LoadError(name, INVALID_SYNTAX.code, _TOO_DEEP)
         return
-    yield from _jobs(name, value, JsonLocator(text, start, lines), _problems(duplicates))
+    yield from _jobs(name, value, JsonLocator(scanner, start, lines), _problems(duplicates))
 
 
 def _load_json_array(name: str, text: str, start: int, lines: LineIndex) -> Iterator[Loaded]:
     """Each element of a top-level array in turn, each located from its own offset. The array
     is parsed at once; the offsets of its elements are found only as far as a position is
     needed (a million numbers are parsed, counted, and not walked through)."""
-    elements, end, duplicates = _JsonParser().parse(text, start, lines)
+    elements, end, duplicates, scanner = _JsonParser().parse(text, start, lines)
     if skip_whitespace(text, end) < len(text):
         raise json.JSONDecodeError("Extra data", text, skip_whitespace(text, end))
     if not elements:
@@ -540,7 +561,7 @@ def _load_json_array(name: str, text: str, start: int, lines: LineIndex) -> Iter
     for problem in _problems(duplicates):
         element, _, rest = problem.pointer[1:].partition("/")
         problems.setdefault(element, []).append(problem._replace(pointer="/" + rest))
-    whole = JsonLocator(text, start, lines)
+    whole = JsonLocator(scanner, start, lines)
     offsets = _element_offsets(text, start)
     offset, reached = start, -1
     errors = 0
@@ -607,7 +628,7 @@ def _load_line(
     index = LineIndex(text, number)
     start = skip_whitespace(text, 0)
     try:
-        value, end, duplicates = parser.parse(text, start, index)
+        value, end, duplicates, scanner = parser.parse(text, start, index)
         if skip_whitespace(text, end) < len(text):
             raise json.JSONDecodeError("Extra data", text, end)
     except json.JSONDecodeError as error:
@@ -617,7 +638,7 @@ def _load_line(
         return _error(name, problem)
     except RecursionError:
         return LoadError(name, INVALID_SYNTAX.code, _TOO_DEEP, number)
-    return _jobs(name, value, JsonLocator(text, start, index), _problems(duplicates))
+    return _jobs(name, value, JsonLocator(scanner, start, index), _problems(duplicates))
 
 
 # --- YAML --------------------------------------------------------------------------------------

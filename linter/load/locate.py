@@ -13,7 +13,7 @@ import contextlib
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -36,9 +36,10 @@ def skip_whitespace(text: str, at: int) -> int:
 scanstring: Any = json.decoder.scanstring  # type: ignore[attr-defined]  # C-accelerated
 # The C scanner behind raw_decode: (value, offset after it) of the JSON value at an offset.
 _scan_value: Any = DECODER.scan_once  # type: ignore[attr-defined]  # set in its __init__
-# An object member's key (its text, escapes left as they are) and the colon after it; then what
-# follows a value: a comma (group 1) before the next member or element, or not.
-_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)
+# An object member's key (its text, escapes left as they are: no control characters, which
+# JSON does not allow in a string) and the colon after it; then what follows a value: a comma
+# (group 1) before the next member or element, or not.
+_KEY = re.compile(r'"((?:[^"\\\x00-\x1f]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)
 _AFTER_VALUE = re.compile(r"[ \t\n\r]*(,)?[ \t\n\r]*")
 
 
@@ -122,17 +123,55 @@ class LineIndex:
         return self._first_line + row, offset - self._starts[row] + 1
 
 
-class _Scanner:
+class Scanner:
     """Finds members and elements of the containers of one JSON text.
 
     Each container is scanned once, the first time a pointer goes through it, and its members'
-    offsets are kept: a document's findings mostly share their first steps.
+    offsets are kept: a document's findings mostly share their first steps. The loader parses a
+    document's top-level object with :meth:`read_object`, which keeps them from the start.
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._objects: dict[int, dict[str, tuple[int, int]]] = {}
         self._arrays: dict[int, list[int]] = {}
+
+    def read_object(
+        self, at: int, scan_value: Callable[[str, int], tuple[Any, int]]
+    ) -> tuple[dict[str, Any], int, bool]:
+        """Parse the object at ``at`` a member at a time, each value with ``scan_value`` (a JSON
+        scanner: the value at an offset and the offset after it), keeping the members' offsets.
+
+        The object, the offset after it, and whether a key is repeated (the last value wins, as
+        in the json module). Raises ValueError or StopIteration where the text is not a valid
+        object: the caller parses it again with the json module, for its error message.
+        """
+        text = self.text
+        value: dict[str, Any] = {}
+        offsets: dict[str, tuple[int, int]] = {}
+        repeated = False
+        i = skip_whitespace(text, at + 1)
+        if not text.startswith("}", i):
+            while True:
+                found = _KEY.match(text, i)
+                if found is None:
+                    raise ValueError(i)
+                key, value_at = found.group(1), found.end()
+                if "\\" in key:
+                    key = scanstring(text, i + 1, True)[0]
+                member, end = scan_value(text, value_at)
+                repeated = repeated or key in value
+                value[key] = member
+                offsets[key] = i, value_at
+                after = _AFTER_VALUE.match(text, end)
+                assert after is not None  # every part of it is optional
+                i = after.end()
+                if after.group(1) is None:
+                    break
+            if not text.startswith("}", i):
+                raise ValueError(i)
+        self._objects[at] = offsets
+        return value, i + 1, repeated
 
     def members(self, at: int) -> dict[str, tuple[int, int]]:
         """key -> (key offset, value offset) of the object at ``at`` (the last of a duplicate)."""
@@ -199,8 +238,8 @@ class _Scanner:
 class JsonLocator:
     """Locates pointers inside one JSON value of a text (a whole file, an array element, a line)."""
 
-    def __init__(self, text: str | _Scanner, start: int, lines: LineIndex) -> None:
-        self._scanner = text if isinstance(text, _Scanner) else _Scanner(text)
+    def __init__(self, text: str | Scanner, start: int, lines: LineIndex) -> None:
+        self._scanner = text if isinstance(text, Scanner) else Scanner(text)
         self._start = start
         self._lines = lines
 
