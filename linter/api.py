@@ -12,6 +12,7 @@ from sagelint.engine import Linter, Options
 from sagelint.findings import Finding
 from sagelint.job import Kind, job_kind, make_job
 from sagelint.load.loaders import Document
+from sagelint.load.locate import NOWHERE
 from sagelint.rule_api import Rule
 from sagelint.rules import RULES
 
@@ -41,5 +42,5 @@ def lint_job(
     """
     job = make_job(data, kind=kind or job_kind(data) or "create", tags=tags)
     assert job is not None  # a kind is given
-    document = Document(path, job, lambda pointer: (1, 1))
+    document = Document(path, job, NOWHERE)
     return Linter(options, rules=rules).lint_document(document)

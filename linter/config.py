@@ -17,6 +17,7 @@ import stat
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
+from sagelint.printable import UNSAFE, printable
 from sagelint.rule_api import Policy
 
 if TYPE_CHECKING:
@@ -175,7 +176,7 @@ def _key_path(loc: tuple[int | str, ...]) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         elif part != "[key]":  # the error is about a table's key, which is already named
-            name = part if _BARE_KEY.fullmatch(part) else json.dumps(part, ensure_ascii=False)
+            name = part if _BARE_KEY.fullmatch(part) else json.dumps(part)
             text += f".{name}" if text else name
     return text
 
@@ -216,8 +217,8 @@ def show_settings(settings: Settings | None) -> str:
     else:
         table = " [tool.sagelint]" if os.path.basename(settings.path) == "pyproject.toml" else ""
         lines = [
-            f"# Settings from {os.path.abspath(settings.path)}{table}",
-            f"# (exclude and per-file-ignores globs are relative to {settings.root})",
+            f"# Settings from {printable(os.path.abspath(settings.path))}{table}",
+            f"# (exclude and per-file-ignores globs are relative to {printable(settings.root)})",
         ]
     default = "  # the default"
     lines += [
@@ -247,7 +248,13 @@ def _entry(key: str, value: object, commented: bool = False, note: str = "") -> 
 
 
 def _toml_key(key: str) -> str:
-    return key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+    return key if _BARE_KEY.fullmatch(key) else _toml_string(key)
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string, printable: JSON's escapes, and ``\\uXXXX`` for the characters
+    :func:`~sagelint.printable.printable` escapes (TOML has no ``\\x`` escape)."""
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
 def _toml_value(value: object) -> str:
@@ -256,6 +263,6 @@ def _toml_value(value: object) -> str:
         return f"{{ {items} }}" if items else "{}"
     if isinstance(value, tuple | list):
         return "[" + ", ".join(_toml_value(item) for item in value) + "]"
-    if isinstance(value, str):  # a JSON string is a TOML basic string
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return _toml_string(value)
     return str(value)

@@ -61,6 +61,7 @@ class Options(NamedTuple):
     root: str | None = None  # None: the current folder when the Linter is built
     baseline: Counter[str] | None = None
     jobs: int | None = None  # worker processes for many files; None: one per CPU
+    show_source: bool = False  # each finding with its source line (Finding.source)
 
 
 def _matching_globs(path: str, matcher: Callable[[str], list[str]], root: str) -> list[str]:
@@ -271,8 +272,17 @@ class Linter:
                     self.suppressed["per-file-ignores"] += 1
                     continue
             line, column = positions.get(index) or document.locate(pointer)
+            source = document.locate.source((line, column)) if self.options.show_source else None
             finding = Finding(
-                code, self._severity[code], message, document.path, line, column, pointer, name
+                code,
+                self._severity[code],
+                message,
+                document.path,
+                line,
+                column,
+                pointer,
+                name,
+                source,
             )
             kept.append(finding)
         return kept

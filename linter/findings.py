@@ -13,6 +13,14 @@ SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
 SEVERITY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SEVERITIES)}
 
 
+class Source(NamedTuple):
+    """The source line of a finding (a window of it when long), values of HyperParameters and
+    Environment masked, and the 1-based column of the finding in that text."""
+
+    text: str
+    column: int
+
+
 class Finding(NamedTuple):
     """One problem found in one job document.
 
@@ -29,9 +37,13 @@ class Finding(NamedTuple):
     column: int
     pointer: str
     job: str | None
+    # The source line, when asked for (``--show-source``): not part of the finding's data.
+    source: Source | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return self._asdict()
+        found = self._asdict()
+        del found["source"]
+        return found
 
     def fingerprint(self) -> str:
         """A stable identity: rule, job (the file when the job has no name) and pointer.
@@ -41,7 +53,8 @@ class Finding(NamedTuple):
         import hashlib
 
         key = "\x00".join((self.rule, self.job or self.path, self.pointer))
-        return hashlib.sha256(key.encode()).hexdigest()[:32]
+        # surrogateescape: a file name that is not UTF-8 keeps its bytes
+        return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def at_least(severity: str, threshold: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -19,6 +20,7 @@ from sagelint.engine import Options
 from sagelint.findings import Finding
 from sagelint.load.loaders import Document, load
 
+from tests.conftest import cli
 from tests.jobs import clean_describe, clean_request
 from tests.test_inputs import SCRIPT, over_runtime, without_root_file_access
 
@@ -459,3 +461,105 @@ def test_duplicate_key_is_a_warning_at_the_second_occurrence(tmp_path: Path) -> 
     assert (finding.severity, finding.line, finding.column) == ("warning", first + 1, 5)
     assert finding.pointer == "/ResourceConfig/InstanceType"
     assert lint(path, ignore=["duplicate-key"]) == [f for f in lint(path) if f.rule != "SM005"]
+
+
+# --- 9. output that a document cannot forge -------------------------------------------------------
+
+# What a job name, a tag, an S3 URI or a file name may hold that a terminal or a CI log acts on:
+# a newline that starts a GitHub Actions command, CR, ESC (terminal escape sequences), BEL, DEL,
+# a C1 control (CSI), a bidirectional override, a line separator.
+FORGERY = "x\n::error file=a.py,line=1::forged\r\x1b[2J\x07\x7f\x9b\u202e\u2028"
+RAW = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202e\u2028]")
+FORMATS = ("text", "json", "sarif", "junit", "github")
+
+
+def forged_job() -> dict[str, Any]:
+    job: dict[str, Any] = over_runtime(clean_request())
+    job["TrainingJobName"] = FORGERY
+    job["ResourceConfig"]["InstanceType"] = "ml.m5.xlarge" + FORGERY
+    job["InputDataConfig"][0]["DataSource"]["S3DataSource"]["S3Uri"] = "s3://b/" + FORGERY
+    job["Tags"] = [{"Key": "team" + FORGERY, "Value": FORGERY}]
+    return job
+
+
+def one_line_per_record(output: str) -> list[str]:
+    """The lines of a report (its own newlines) with nothing raw left in any of them."""
+    lines = output.split("\n")
+    for line in lines:
+        assert not RAW.search(line), repr(line)
+    return lines
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_control_characters_from_a_document_are_escaped_in_every_format(
+    tmp_path: Path, fmt: str
+) -> None:
+    path = tmp_path / "job.json"
+    path.write_text(json.dumps(forged_job(), indent=2), encoding="utf-8")
+    done = cli("lint", "--format", fmt, "--show-source" if fmt == "text" else "-q", str(path))
+    assert done.exit_code == 1
+    lines = one_line_per_record(done.stdout)
+    one_line_per_record(done.stderr)
+    assert not [line for line in lines if line.startswith("::error file=a.py")]
+    if fmt in ("text", "github"):  # the name is there, spelled out
+        assert (
+            "x\\n::error file=a.py,line=1::forged\\r\\x1b[2J\\x07\\x7f\\x9b\\u202e\\u2028"
+            in done.stdout
+        )
+
+
+def test_a_file_name_with_control_characters_is_escaped(tmp_path: Path) -> None:
+    path = tmp_path / "job\x1b[31m\n::error::x.json"
+    path.write_text(json.dumps(over_runtime(clean_request())), encoding="utf-8")
+    for fmt in FORMATS:
+        done = cli("lint", "--format", fmt, str(tmp_path))
+        assert done.exit_code == 1, fmt
+        one_line_per_record(done.stdout)
+    text = cli("lint", str(tmp_path)).stdout
+    assert "job\\x1b[31m\\n::error::x.json:" in text
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path: Path) -> None:
+    """Its bytes are kept where a URI can carry them (SARIF), spelled out elsewhere."""
+    name = os.fsdecode(b"caf\xe9-\xff.json")  # the bytes as surrogates, as os.listdir gives them
+    (tmp_path / name).write_text(json.dumps(over_runtime(clean_request())), encoding="utf-8")
+    outputs = {}
+    for fmt in FORMATS:
+        done = run("lint", "--format", fmt, str(tmp_path))
+        assert done.returncode == 1, (fmt, done.stderr)
+        outputs[fmt] = done.stdout
+    sarif = json.loads(outputs["sarif"])
+    uris = {
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for result in sarif["runs"][0]["results"]
+    }
+    assert any(uri.endswith("caf%E9-%FF.json") for uri in uris), uris
+    assert "caf\\udce9-\\udcff.json:" in outputs["text"]
+    baseline = tmp_path / ".baseline.json"  # hidden: not linted itself
+    assert run("lint", "--write-baseline", str(baseline), str(tmp_path)).returncode == 0
+    assert run("lint", "--baseline", str(baseline), str(tmp_path)).returncode == 0
+
+
+@pytest.mark.parametrize("layout", ["compact", "pretty", "yaml", "jsonl"])
+def test_show_source_never_shows_hyperparameters_or_environment(
+    tmp_path: Path, layout: str
+) -> None:
+    job = over_runtime(clean_request())
+    job["HyperParameters"] = {"db_password": SECRET, "epochs": "55555"}
+    job["Environment"] = {f"TOKEN={SECRET}": "x", "PLAIN": SECRET + "2"}
+    job["EnableNetworkIsolation"] = False
+    if layout == "yaml":
+        import yaml
+
+        path = tmp_path / "job.yaml"
+        path.write_text(yaml.safe_dump(job, sort_keys=False), encoding="utf-8")
+    else:
+        path = tmp_path / ("job.jsonl" if layout == "jsonl" else "job.json")
+        path.write_text(json.dumps(job, indent=2 if layout == "pretty" else None) + "\n")
+    done = cli("lint", "--show-source", str(path))
+    assert done.exit_code == 1
+    assert SECRET not in done.output
+    assert "55555" not in done.output
+    sources = [line for line in done.stdout.splitlines() if re.match(r"^\d+ \| ", line)]
+    assert len(sources) >= 4  # SM106 twice, SM104, SM301 at least
+    assert any("MaxRuntimeInSeconds" in line for line in sources)

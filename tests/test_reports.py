@@ -410,8 +410,9 @@ def test_junit_stays_well_formed_whatever_the_text(tmp_path: Path) -> None:
     assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", out)
     root = ET.fromstring(out.encode())  # expat: any ill-formed byte would raise
     [case] = root.iter("testcase")
-    # What XML can carry comes back as it was; the control characters come back spelled out.
-    expected = name.replace("\x01", "\\x01").replace("\x1b", "\\x1b")
+    # Markup characters and other text come back as they were; every control character (tab and
+    # newline too: a CI page shows names on one line) comes back spelled out.
+    expected = "a<b>&c \"quoted\" 'single' \\x01\\x1b[31m\\x7f tab\\tline\\nbreak é ✓"
     assert case.get("name") == expected
     assert case.get("classname") == str(odd)
     failure = case.find("failure")
@@ -485,7 +486,8 @@ def test_github_escaping_keeps_one_command_per_finding(tmp_path: Path) -> None:
     assert not [line for line in out.splitlines() if line.startswith("::error file=x")]
     for _, properties, message in found:
         assert properties["file"] == str(path)
-        assert message.endswith(f" ({name})")
+        # CR and LF spelled out (printable), so the annotation is one line on the page too
+        assert message.endswith(" (evil 50%\\r\\n::error file=x::injected, really: yes)")
 
 
 def test_github_annotations_of_standard_input_name_it_in_the_message() -> None:

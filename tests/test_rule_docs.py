@@ -38,6 +38,7 @@ from sagelint.config import load_config
 from sagelint.engine import Linter, Options
 from sagelint.job import Kind, make_job
 from sagelint.load.loaders import Document
+from sagelint.load.locate import NOWHERE
 from sagelint.rule_api import Policy, Rule
 from sagelint.rules import RULES, RULES_BY_CODE
 from sagelint.s3_listing import S3Listing
@@ -136,7 +137,7 @@ def fired(
         tags = {tag["Key"]: tag["Value"] for tag in data.pop("Tags")}
     made = make_job(data, kind=kind, tags=tags)
     assert made is not None
-    document = Document("example.json", made._replace(s3=s3), lambda pointer: (1, 1))
+    document = Document("example.json", made._replace(s3=s3), NOWHERE)
     linter = Linter(Options(policy=given), rules=RULES)
     return sorted({finding.rule for finding in linter.lint_document(document)})
 

@@ -14,6 +14,7 @@ from sagelint.engine import Linter, Options
 from sagelint.findings import Finding
 from sagelint.job import Job
 from sagelint.load.loaders import Document
+from sagelint.load.locate import NOWHERE
 from sagelint.rules import RULES, RULES_BY_CODE
 from sagelint.s3_listing import S3Listing, listing_requests, s3_aware
 
@@ -60,7 +61,7 @@ def check(
 ) -> list[Finding]:
     job = Job(kind, data, None, s3)  # type: ignore[arg-type]
     linter = Linter(Options(select=tuple(select)), rules=RULES)
-    return linter.lint_document(Document("job.json", job, lambda pointer: (1, 1)))
+    return linter.lint_document(Document("job.json", job, NOWHERE))
 
 
 def rules_of(findings: list[Finding]) -> list[tuple[str, str]]:

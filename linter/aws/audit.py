@@ -48,6 +48,7 @@ from sagelint.document_rules import AWS_ERROR, INTERNAL_ERROR
 from sagelint.findings import Finding
 from sagelint.job import Job, make_job
 from sagelint.load.loaders import Document
+from sagelint.load.locate import NOWHERE
 from sagelint.s3_listing import ListingRequest, S3Listing, listing_requests, s3_aware
 
 if TYPE_CHECKING:
@@ -56,10 +57,6 @@ if TYPE_CHECKING:
     from sagelint.rule_api import Rule
 
 _JOB_GONE = re.compile(r"could not find|not found|does not exist", re.IGNORECASE)
-
-
-def _nowhere(pointer: str) -> tuple[int, int]:
-    return (1, 1)
 
 
 def aws_error(path: str, message: str, job: str | None = None, pointer: str = "") -> Finding:
@@ -363,7 +360,7 @@ def audit_documents(
             if outcome.data is not None:
                 job = make_job(outcome.data, kind="describe", tags=outcome.tags, s3=outcome.s3)
                 assert job is not None  # a kind is given
-                yield Document(arn, job, _nowhere)
+                yield Document(arn, job, NOWHERE)
         if progress is not None:
             progress.show(run.targets, force=True)
     finally:

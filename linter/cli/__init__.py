@@ -22,6 +22,7 @@ from sagelint.cli.explain import explain, explanation
 from sagelint.cli.lint import lint
 from sagelint.cli.options import FORMAT_CHOICES
 from sagelint.cli.rules import rules
+from sagelint.printable import printable
 
 __all__ = ["FORMAT_CHOICES", "console", "explanation", "main", "sagelint"]
 
@@ -43,7 +44,7 @@ class SagelintGroup(click.Group):
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as error:
-            click.echo(f"sagelint: error: {error.format_message()}", err=True)
+            click.echo(f"sagelint: error: {printable(error.format_message())}", err=True)
             code = error.exit_code
         except click.Abort:
             click.echo("sagelint: aborted", err=True)

@@ -10,6 +10,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 from sagelint.cli.options import ReportSettings
+from sagelint.printable import printable
 
 if TYPE_CHECKING:
     from sagelint.config import Settings
@@ -70,6 +71,8 @@ def build_options(settings: ReportSettings, **options: Any) -> tuple[Options, st
         except BaselineError as error:
             raise click.UsageError(str(error)) from None
     fail_on = settings.fail_on or (config and config.fail_on) or "error"
+    if settings.show_source:
+        options["show_source"] = True
     return Options(select=select, ignore=ignore, **options), fail_on
 
 
@@ -91,7 +94,7 @@ def _report_name(settings: ReportSettings) -> str:
 
 def _note(message: str, settings: ReportSettings) -> None:
     if not settings.quiet:
-        click.echo(f"sagelint: {message}", err=True)
+        click.echo(f"sagelint: {printable(message)}", err=True)
 
 
 def run_checks(
@@ -141,7 +144,8 @@ def run_checks(
     if settings.output:
         stream.close()
         if not settings.quiet:
-            click.echo(f"sagelint: {summary.describe()}; report written to {settings.output}")
+            written = printable(settings.output)
+            click.echo(f"sagelint: {summary.describe()}; report written to {written}")
     return summary.exit_code
 
 

@@ -36,6 +36,7 @@ from sagelint.load.locate import (
     Duplicate,
     JsonLocator,
     LineIndex,
+    Locator,
     Position,
     Scanner,
     YamlLocator,
@@ -50,7 +51,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, AnyStr, BinaryIO, Literal
 
-    Locator = JsonLocator | YamlLocator
     Format = Literal["json", "jsonl", "yaml"]
 FORMATS_BY_SUFFIX: Mapping[str, Format] = {
     ".json": "json",
@@ -75,11 +75,12 @@ class Problem(NamedTuple):
 
 
 class Document(NamedTuple):
-    """One training job read from ``path``; ``locate`` maps a pointer into it to a position."""
+    """One training job read from ``path``; ``locate`` maps a pointer into it to a position (and
+    gives the source line at a position)."""
 
     path: str
     job: Job
-    locate: Callable[[str], Position]
+    locate: Locator
     problems: tuple[Problem, ...] = ()
 
 
@@ -731,12 +732,15 @@ def _load_yaml(name: str, text: str) -> Iterator[Loaded]:
         )
         return
     loader = _yaml_loader()(text)
+    lines = LineIndex(text)
     documents: list[tuple[Any, YamlLocator, list[Duplicate]]] = []
     try:
         while loader.check_node():
             node = loader.get_node()
             duplicates = yaml_duplicates(node)  # before construction merges `<<` keys in
-            documents.append((loader.construct_document(node), YamlLocator(node), duplicates))
+            documents.append(
+                (loader.construct_document(node), YamlLocator(node, lines), duplicates)
+            )
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate
 from typing import TYPE_CHECKING, NamedTuple
 
+from sagelint.findings import Source
+
 if TYPE_CHECKING:
     from typing import Any
 
@@ -115,12 +117,27 @@ class LineIndex:
         if len(text) <= self.COUNT_UP_TO:
             line_start = text.rfind("\n", 0, offset) + 1
             return self._first_line + text.count("\n", 0, offset), offset - line_start + 1
+        starts = self._line_starts()
+        row = bisect_right(starts, offset) - 1
+        return self._first_line + row, offset - starts[row] + 1
+
+    def span(self, line: int) -> tuple[int, int]:
+        """The offsets of the start and the end of ``line`` (its newline left out)."""
+        starts = self._line_starts()
+        row = min(max(line - self._first_line, 0), len(starts) - 1)
+        end = starts[row + 1] - 1 if row + 1 < len(starts) else len(self._text)
+        return starts[row], max(starts[row], end)
+
+    def _line_starts(self) -> list[int]:
         if self._starts is None:
             # The offset after each "\n": the running sum of the lines' lengths, newline included.
-            lengths = map((1).__add__, map(len, text.split("\n")))
+            lengths = map((1).__add__, map(len, self._text.split("\n")))
             self._starts = list(accumulate(lengths, initial=0))
-        row = bisect_right(self._starts, offset) - 1
-        return self._first_line + row, offset - self._starts[row] + 1
+        return self._starts
+
+    @property
+    def text(self) -> str:
+        return self._text
 
 
 class Scanner:
@@ -208,6 +225,25 @@ class Scanner:
         self._arrays[at] = found
         return found
 
+    def value_span(self, start: int, tokens: Sequence[str]) -> tuple[int, int] | None:
+        """The offsets of the start and the end of the value at ``tokens`` below the JSON value
+        at ``start``; None when there is none."""
+        text, value_at = self.text, start
+        try:
+            for token in tokens:
+                opener = text[value_at : value_at + 1]
+                if opener == "{" and token in (members := self.members(value_at)):
+                    value_at = members[token][1]
+                elif (
+                    opener == "[" and token.isdigit() and int(token) < len(self.elements(value_at))
+                ):
+                    value_at = self.elements(value_at)[int(token)]
+                else:
+                    return None
+            return value_at, _scan_value(text, value_at)[1]
+        except (ValueError, IndexError, RecursionError, StopIteration):
+            return None
+
     def offset(self, start: int, tokens: Sequence[str]) -> int:
         """Offset of the value at ``tokens`` below the JSON value starting at ``start``."""
         text = self.text
@@ -235,7 +271,28 @@ class Scanner:
         return located
 
 
-class JsonLocator:
+class Locator:
+    """Where a pointer into one document lands in the text it was read from, and the source line
+    at a position with the values of the sensitive maps masked. This base knows no text (a
+    document held in memory, or read from AWS): everything is at 1:1, with no source line."""
+
+    def __call__(self, pointer: str) -> Position:
+        return 1, 1
+
+    def below(self, pointer: str) -> Locator:
+        """A locator for the value at ``pointer`` (e.g. the ``detail`` of an event)."""
+        return self
+
+    def source(self, position: Position) -> Source | None:
+        """The line at ``position`` (a window of it around the column when it is long), with
+        every character of a HyperParameters or Environment value masked; None without text."""
+        return None
+
+
+NOWHERE = Locator()
+
+
+class JsonLocator(Locator):
     """Locates pointers inside one JSON value of a text (a whole file, an array element, a line)."""
 
     def __init__(self, text: str | Scanner, start: int, lines: LineIndex) -> None:
@@ -251,7 +308,6 @@ class JsonLocator:
         return JsonLocator(self._scanner, offset, self._lines)
 
     def below(self, pointer: str) -> JsonLocator:
-        """A locator for the value at ``pointer`` (e.g. the ``detail`` of an event)."""
         scanner = self._scanner
         start = scanner.offset(self._start, pointer_tokens(pointer))
         if scanner.text.startswith('"', start):  # located at a key: move on to its value
@@ -259,12 +315,21 @@ class JsonLocator:
             start = skip_whitespace(scanner.text, skip_whitespace(scanner.text, after_key) + 1)
         return JsonLocator(scanner, start, self._lines)
 
+    def source(self, position: Position) -> Source | None:
+        spans = [
+            span
+            for name in SENSITIVE_MAPS
+            if (span := self._scanner.value_span(self._start, pointer_tokens(name))) is not None
+        ]
+        return masked_source(self._lines, position, spans)
 
-class YamlLocator:
-    """Locates pointers in a composed YAML node tree (PyYAML marks are 0-based)."""
 
-    def __init__(self, node: yaml.Node) -> None:
+class YamlLocator(Locator):
+    """Locates pointers in a composed YAML node tree (PyYAML marks are 0-based, in characters)."""
+
+    def __init__(self, node: yaml.Node, lines: LineIndex) -> None:
         self._node = node
+        self._lines = lines
 
     def __call__(self, pointer: str) -> Position:
         mark = self._node.start_mark
@@ -283,7 +348,39 @@ class YamlLocator:
             if child is None:
                 break
             node = child[1]
-        return YamlLocator(node)
+        return YamlLocator(node, self._lines)
+
+    def source(self, position: Position) -> Source | None:
+        spans = []
+        for name in SENSITIVE_MAPS:
+            child = _yaml_child(self._node, name.lstrip("/"))
+            if child is not None:
+                spans.append((child[1].start_mark.index, child[1].end_mark.index))
+        return masked_source(self._lines, position, spans)
+
+
+WINDOW = 100  # characters of a long source line shown around the column
+
+
+def masked_source(lines: LineIndex, position: Position, spans: list[tuple[int, int]]) -> Source:
+    """The line of ``lines`` at ``position`` with the characters inside ``spans`` (offsets into
+    its text) masked, white space left as it is, cut to a window of ``WINDOW`` characters around
+    the column."""
+    line, column = position
+    start, end = lines.span(line)
+    at = min(start + max(column - 1, 0), end)
+    low, high = start, end
+    if end - start > WINDOW:
+        low = max(start, min(at - WINDOW // 2, end - WINDOW))
+        high = low + WINDOW
+    shown = list(lines.text[low:high])
+    for span_start, span_end in spans:
+        for offset in range(max(span_start, low), min(span_end, high)):
+            if not shown[offset - low].isspace():
+                shown[offset - low] = "*"
+    text = "".join(shown)
+    before = "…" if low > start else ""
+    return Source(before + text + ("…" if high < end else ""), at - low + 1 + len(before))
 
 
 def _yaml_child(node: Any, token: str) -> tuple[Any, Any] | None:

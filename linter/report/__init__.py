@@ -7,6 +7,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 from sagelint.findings import SEVERITIES, Finding
+from sagelint.printable import printable
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -69,8 +70,11 @@ class Summary:
 
 
 def describe(finding: Finding) -> str:
-    """A finding's message with its job, as every report says it: ``message (job)``."""
-    return f"{finding.message} ({finding.job})" if finding.job else finding.message
+    """A finding's message with its job, as every report says it: ``message (job)``, printable
+    (:func:`sagelint.printable.printable`: the job's name and the message may come from the
+    document or from AWS)."""
+    text = f"{finding.message} ({finding.job})" if finding.job else finding.message
+    return printable(text)
 
 
 def plural(count: int, noun: str) -> str:

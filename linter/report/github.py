@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from sagelint.findings import Finding
+from sagelint.printable import printable
 from sagelint.report import Summary, describe
 from sagelint.report.sarif import is_file_path, repository_path, repository_root
 
@@ -47,12 +48,12 @@ class GithubReporter:
         if is_file_path(finding.path):
             relative = repository_path(finding.path, self._root)
             properties += [
-                ("file", relative if relative is not None else finding.path),
+                ("file", printable(relative if relative is not None else finding.path)),
                 ("line", str(finding.line)),
                 ("col", str(finding.column)),
             ]
         else:  # standard input, an ARN: no file to annotate, so say where in the message
-            message = f"{finding.path}:{finding.line}:{finding.column}: {message}"
+            message = f"{printable(finding.path)}:{finding.line}:{finding.column}: {message}"
         properties.append(("title", f"{finding.rule} {rule.name}" if rule else finding.rule))
         listed = ",".join(f"{name}={escape_property(value)}" for name, value in properties)
         return f"::{COMMANDS[finding.severity]} {listed}::{escape_data(message)}"

@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING
 
 from sagelint.document_rules import INPUT_ERROR_CODES as INPUT_ERRORS
 from sagelint.findings import SEVERITY_RANK, Finding
+from sagelint.printable import printable
 from sagelint.report import Summary, plural
 from sagelint.report.sarif import is_file_path
 from sagelint.report.text import format_finding
@@ -38,6 +39,11 @@ _NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ff
 def xml_text(text: str) -> str:
     """``text`` with the characters XML cannot carry written as ``\\xNN`` / ``\\uNNNN``."""
     return _NOT_XML.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def xml_name(text: str) -> str:
+    """A file or job name as an attribute: printable (it came from a document or a path)."""
+    return xml_text(printable(text))
 
 
 class _Case:
@@ -73,16 +79,16 @@ class JUnitReporter:
         totals = {"tests": 0, "failures": 0, "errors": 0}
         cases_with_jobs = 0
         for path, cases in self._files.items():
-            suite = ET.SubElement(root, "testsuite", name=xml_text(path))
+            suite = ET.SubElement(root, "testsuite", name=xml_name(path))
             counts = {"tests": 0, "failures": 0, "errors": 0}
             for job, case in cases.items():
                 counts["tests"] += 1
                 element = ET.SubElement(
                     suite,
                     "testcase",
-                    name=xml_text(case.name),
-                    classname=xml_text(path),
-                    file=xml_text(path),
+                    name=xml_name(case.name),
+                    classname=xml_name(path),
+                    file=xml_name(path),
                 )
                 if job is not None or any(f.rule not in INPUT_ERRORS for f in case.findings):
                     cases_with_jobs += 1

@@ -22,6 +22,7 @@ https://docs.github.com/en/code-security/code-scanning/integrating-with-code-sca
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -98,14 +99,15 @@ def artifact_location(path: str, root: Path) -> dict[str, str]:
     an ARN) is kept as it is, percent-encoded where a URI needs it.
     """
     if not is_file_path(path):
-        return {"uri": quote(path, safe="/:@!$&'()*+,;=")}
+        return {"uri": quote(os.fsencode(path), safe="/:@!$&'()*+,;=")}
     relative = repository_path(path, root)
     if relative is None:
         try:
             return {"uri": Path(path).resolve().as_uri()}
         except (ValueError, OSError, RuntimeError):
-            return {"uri": quote(PurePath(path).as_posix(), safe="/")}
-    return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+            return {"uri": quote(os.fsencode(PurePath(path).as_posix()), safe="/")}
+    # os.fsencode: a file name that is not UTF-8 is percent-encoded byte for byte
+    return {"uri": quote(os.fsencode(relative), safe="/"), "uriBaseId": SRCROOT}
 
 
 def _folder_uri(folder: Path) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sagelint.findings import Finding
+from sagelint.findings import Finding, Source
+from sagelint.printable import printable
 from sagelint.report import Summary, describe
-from sagelint.report.source import SourceLines, excerpt
 
 if TYPE_CHECKING:
     from typing import IO
@@ -23,7 +23,7 @@ def _paint(text: str, code: str, color: bool) -> str:
 
 def format_finding(finding: Finding, *, color: bool = False) -> str:
     """``path:line:col: CODE [severity] message (job)``."""
-    where = _paint(f"{finding.path}:{finding.line}:{finding.column}:", "1", color)
+    where = _paint(f"{printable(finding.path)}:{finding.line}:{finding.column}:", "1", color)
     code = _paint(finding.rule, "1;" + _COLORS[finding.severity], color)
     severity = _paint(f"[{finding.severity}]", _COLORS[finding.severity], color)
     return f"{where} {code} {severity} {describe(finding)}"
@@ -64,25 +64,24 @@ class TextReporter:
         self._rules = {rule.code: rule for rule in rules}
         self._color = color
         self._quiet = quiet
-        self._sources = SourceLines() if show_source else None
+        self._show_source = show_source
 
     def finding(self, finding: Finding) -> None:
         self._stream.write(format_finding(finding, color=self._color) + "\n")
-        if self._sources is not None:
-            self._show_source(finding, self._sources)
+        if self._show_source and finding.source is not None:
+            self._source(finding, finding.source)
 
-    def _show_source(self, finding: Finding, sources: SourceLines) -> None:
-        text = sources.line(finding.path, finding.line)
-        if text is None:
-            return
-        shown, caret = excerpt(text, finding.column)
+    def _source(self, finding: Finding, source: Source) -> None:
+        """The source line (its secrets masked by the loader, printable here) and a caret under
+        the column: tabs are kept, so that the caret lines up under them."""
+        before = printable(source.text[: source.column - 1], keep_tabs=True)
+        shown = before + printable(source.text[source.column - 1 :], keep_tabs=True)
+        pad = "".join(char if char == "\t" else " " for char in before)
         gutter = " " * len(str(finding.line))
-        caret = _paint(caret, "1;" + _COLORS[finding.severity], self._color)
+        caret = _paint(pad + "^", "1;" + _COLORS[finding.severity], self._color)
         self._stream.write(f"{gutter} |\n{finding.line} | {shown}\n{gutter} | {caret}\n\n")
 
     def finish(self, summary: Summary) -> None:
-        if self._sources is not None:
-            self._sources.close()
         if self._quiet:
             return
         write = self._stream.write
