@@ -216,30 +216,27 @@ class Linter:
         """Validate and run the rules on one document: its findings, less suppressed ones."""
         job = document.job
         found: list[tuple[str, str, str]] = []  # (code, pointer, message)
-        try:
-            if self._schema_codes:
-                from sagelint.schema.validate import validate_job
+        if self._schema_codes:
+            from sagelint.schema.validate import validate_job
 
-                found.extend(
+            found += _contained(
+                "the schema check",
+                lambda: [
                     (issue.code, issue.pointer, issue.message)
                     for issue in validate_job(job.data, job.kind)
                     if issue.code in self._schema_codes
-                )
-            policy = self.options.policy
-            for rule in self._checks[job.kind]:
-                assert rule.check is not None
-                violations = rule.check(job, policy) if rule.needs else rule.check(job)
-                found.extend((rule.code, v.pointer, v.message) for v in violations)
-        except RecursionError:
-            found.append((INVALID_SYNTAX.code, "", "nested too deeply to be checked"))
-        except Exception as error:  # a bug of ours: report it on this document, go on
-            found.append(
-                (
-                    INTERNAL_ERROR.code,
-                    "",
-                    f"internal error ({type(error).__name__}) while checking this job; "
-                    "please report it",
-                )
+                ],
+            )
+        policy = self.options.policy
+        for rule in self._checks[job.kind]:
+            check = rule.check
+            assert check is not None
+            found += _contained(
+                f"{rule.code} {rule.name}",
+                lambda: [
+                    (rule.code, v.pointer, v.message)  # noqa: B023  # called at once
+                    for v in (check(job, policy) if rule.needs else check(job))  # noqa: B023
+                ],
             )
         # What the parsing found (a duplicate key, SM005), at the position it gives.
         problems = [p for p in document.problems if p.code in self._enabled_codes]
@@ -308,6 +305,20 @@ def _check_chunk(chunk: list[str | LoadError]) -> tuple[list[Checked], Counter[s
     linter.suppressed = Counter()
     checked = [item for source in chunk for item in linter._check_source(source, load_options)]
     return checked, linter.suppressed
+
+
+def _contained(
+    what: str, run: Callable[[], list[tuple[str, str, str]]]
+) -> list[tuple[str, str, str]]:
+    """What ``run`` found (a check: (code, pointer, message) triples); if it fails, one SM000
+    naming ``what`` instead, and the other checks of the job still run."""
+    try:
+        return run()
+    except RecursionError:
+        return [(INVALID_SYNTAX.code, "", f"nested too deeply for {what} to check")]
+    except Exception as error:  # a bug (ours, or a plugin's): report it on this job, go on
+        message = f"internal error ({type(error).__name__}) in {what} on this job; please report it"
+        return [(INTERNAL_ERROR.code, "", message)]
 
 
 def _input_error(error: LoadError) -> Finding:

@@ -47,6 +47,9 @@ REQUEST_MEMBERS = frozenset(
 )
 
 
+_LONG_LIMIT = 2**63  # the API's widest integer type is a 64-bit signed long
+
+
 def pointer(*tokens: Key) -> str:
     """The RFC 6901 JSON pointer of a path of object keys and array indexes."""
     return "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in tokens)
@@ -85,8 +88,15 @@ class Job(NamedTuple):
         return value if isinstance(value, str) else None
 
     def integer(self, *path: Key) -> int | None:
+        """An integer: a JSON number with no fraction (``86400`` or ``86400.0``, as JSON Schema
+        counts integers). None for anything else, and for a number no API integer can hold
+        (beyond 64 bits, which the schema check reports), so that no rule computes with it."""
         value = self.get(*path)
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        elif not isinstance(value, int) or isinstance(value, bool):
+            return None
+        return value if -_LONG_LIMIT <= value < _LONG_LIMIT else None
 
     def flag(self, *path: Key) -> bool | None:
         value = self.get(*path)

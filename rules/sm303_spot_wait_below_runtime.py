@@ -63,7 +63,7 @@ def spot_wait_below_runtime(job: Job) -> Iterator[Violation]:
         return
     wait = job.integer("StoppingCondition", "MaxWaitTimeInSeconds")
     runtime = job.integer("StoppingCondition", "MaxRuntimeInSeconds")
-    if wait is None:
+    if not job.has("StoppingCondition", "MaxWaitTimeInSeconds"):
         stopping = job.mapping("StoppingCondition")
         where = (
             "/StoppingCondition/MaxWaitTimeInSeconds"
@@ -77,7 +77,7 @@ def spot_wait_below_runtime(job: Job) -> Iterator[Violation]:
             "managed spot training is enabled but StoppingCondition.MaxWaitTimeInSeconds is "
             "not set; it is required and must be >= MaxRuntimeInSeconds",
         )
-    elif runtime is not None and wait < runtime:
+    elif wait is not None and runtime is not None and wait < runtime:
         yield Violation(
             "/StoppingCondition/MaxWaitTimeInSeconds",
             f"MaxWaitTimeInSeconds {duration(wait)} is below MaxRuntimeInSeconds "

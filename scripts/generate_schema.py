@@ -198,6 +198,10 @@ _JAVA_ONLY = re.compile(
 )
 
 
+# Smithy's ranges of the integer types (https://smithy.io/2.0/spec/simple-types.html).
+INTEGER_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+
+
 def anchor(pattern: str) -> str:
     """A Java whole-value pattern as a Python `re.search` pattern (see the module docstring)."""
     return f"^(?:{pattern})$(?!\\n)"
@@ -456,11 +460,13 @@ def shape_schema(
             if comment:
                 comments.append(comment)
     elif kind_of in ("integer", "long"):
+        # The range of the type itself where the model sets no tighter one: Smithy's integer is
+        # a 32-bit and its long a 64-bit signed integer
+        # (https://smithy.io/2.0/spec/simple-types.html). A value beyond it cannot be sent.
+        low, high = INTEGER_RANGES[kind_of]
         schema["type"] = "integer"
-        if "min" in shape:
-            schema["minimum"] = shape["min"]
-        if "max" in shape:
-            schema["maximum"] = shape["max"]
+        schema["minimum"] = max(shape.get("min", low), low)
+        schema["maximum"] = min(shape.get("max", high), high)
     elif kind_of in ("float", "double"):
         schema["type"] = "number"
         if "min" in shape:

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -563,3 +564,142 @@ def test_show_source_never_shows_hyperparameters_or_environment(
     sources = [line for line in done.stdout.splitlines() if re.match(r"^\d+ \| ", line)]
     assert len(sources) >= 4  # SM106 twice, SM104, SM301 at least
     assert any("MaxRuntimeInSeconds" in line for line in sources)
+
+
+# --- 10. values built to make a pattern slow ----------------------------------------------------
+
+# 1 MiB values that make a pattern with nested or overlapping quantifiers backtrack: long runs of
+# what a scheme, a user name, a token or a template is made of, with and without the character
+# that would end a match.
+MIB = 1 << 20
+ADVERSARIAL = {
+    "a word run": "a" * MIB,
+    "colons": "a:" * (MIB // 2),
+    "a scheme run, then a URL": "a" * MIB + "://b:c@d",
+    "schemes": "a://" * (MIB // 4),
+    "user:password@ runs": "a:a@" * (MIB // 4),
+    "a URL without @": "a://b:" + "c" * MIB,
+    "URLs and one @": "a://b:" * (MIB // 6) + "@",
+    "user info": "s://" + "a" * MIB + ":" + "b" * MIB + "@",
+    "templates": "${" * (MIB // 2),
+    "moustaches": "{{" * (MIB // 2),
+    "angles": "<" * MIB,
+    "private key headers": "-----BEGIN " * (MIB // 11),
+    "JWT starts": "eyJ" * (MIB // 3) + ".",
+    "access key starts": "AKIA" * (MIB // 4),
+    "base64": "aB3/" * (MIB // 4),
+    "spaces": " " * MIB,
+    "JSONPath": "$." * (MIB // 2),
+    "pip installs": "pip install " * (MIB // 12),
+}
+_ADVERSARIAL_RUN = """
+import json, sys, time
+import sagelint
+from sagelint.engine import Options
+from sagelint.rule_api import Policy
+jobs = json.loads(sys.stdin.read())
+policy = Policy(max_runtime_seconds=3600, allowed_instance_types=("ml.m5.*",),
+                max_instance_count=2, allowed_image_registries=("*.dkr.ecr.*.amazonaws.com",),
+                required_tags=("team",), job_name_pattern="(a|b)-[a-z]+")
+for name, job in jobs:
+    start = time.perf_counter()
+    found = sagelint.lint_job(job, options=Options(policy=policy))
+    internal = [f.message for f in found if f.rule == "SM000"]
+    print(json.dumps([name, time.perf_counter() - start, internal]), flush=True)
+"""
+
+
+def adversarial_jobs(value: str) -> list[dict[str, Any]]:
+    """A request and a response with ``value`` in every string a rule or the schema reads."""
+    jobs = []
+    for job in (clean_request(), clean_describe()):
+        job["TrainingJobName"] = value
+        job["HyperParameters"] = {"url": value, "db_password": value, value[:64]: value}
+        job["Environment"] = {"TOKEN": value, "X": value}
+        algorithm = job["AlgorithmSpecification"]
+        algorithm["TrainingImage"] = value
+        algorithm["ContainerEntrypoint"] = [value]
+        algorithm["ContainerArguments"] = [value, value]
+        job["OutputDataConfig"]["S3OutputPath"] = value
+        job["OutputDataConfig"]["KmsKeyId"] = value
+        job["ResourceConfig"]["InstanceType"] = value
+        channel = job["InputDataConfig"][0]
+        channel["ChannelName"] = value
+        channel["DataSource"]["S3DataSource"]["S3Uri"] = value
+        job["Tags"] = [{"Key": value, "Value": value}]
+        if "TrainingJobStatus" in job:
+            job["FailureReason"] = value
+            job["CreationTime"] = value
+            job["SecondaryStatusTransitions"] = [{"Status": value, "StartTime": value}]
+        jobs.append(job)
+    return jobs
+
+
+def test_every_rule_is_linear_on_megabyte_values() -> None:
+    """Every rule and the schema check on 1 MiB adversarial values: each job in well under a
+    second here (a pattern that backtracks takes minutes on one of them). In a subprocess with
+    a timeout, so that a slow pattern fails the test rather than hang the run."""
+    jobs = [(name, job) for name, value in ADVERSARIAL.items() for job in adversarial_jobs(value)]
+    done = subprocess.run(
+        [sys.executable, "-c", _ADVERSARIAL_RUN],
+        input=json.dumps(jobs),
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    results = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(results) == len(jobs)
+    for name, seconds, internal in results:
+        assert not internal, (name, internal)
+        assert seconds < 10, (name, seconds)
+
+
+# --- 11. numbers no API integer can hold, and a check that fails ---------------------------------
+
+
+@pytest.mark.parametrize("number", ["1e400", "1e300", "-1e300", str(10**400), "3000000.0"])
+def test_huge_and_odd_numbers_never_stop_the_checks(tmp_path: Path, number: str) -> None:
+    job = clean_request()
+    job["EnableNetworkIsolation"] = False
+    job["EnableManagedSpotTraining"] = True
+    job["CheckpointConfig"] = {"S3Uri": "s3://bucket/checkpoints/"}
+    job["StoppingCondition"] = {"MaxRuntimeInSeconds": 1, "MaxWaitTimeInSeconds": 2}
+    job["ResourceConfig"].update(KeepAlivePeriodInSeconds=3, VolumeSizeInGB=4, InstanceCount=5)
+    text = json.dumps(job, indent=2)
+    for placeholder in ("1", "2", "3", "4", "5"):
+        text = text.replace(f": {placeholder}\n", f": {number}\n").replace(
+            f": {placeholder},", f": {number},"
+        )
+    path = tmp_path / "job.json"
+    path.write_text(text, encoding="utf-8")
+    found = lint(path)
+    assert "SM000" not in {f.rule for f in found}
+    assert "SM104" in {f.rule for f in found}  # the other rules ran
+    # A number the check cannot read is no reason to say the field is missing.
+    assert not [f for f in found if "not set" in f.message and "MaxWaitTime" in f.message]
+    if number == "3000000.0":  # an integer, as JSON Schema counts them: read as 3,000,000
+        assert "SM301" in {f.rule for f in found}
+    if number in ("1e300", str(10**400)):  # beyond the API's integer types
+        assert "SM010" in {f.rule for f in found}
+
+
+def test_a_check_that_fails_is_one_sm000_naming_it_and_the_others_still_run() -> None:
+    from sagelint.rule_api import rule
+    from sagelint.rules import RULES
+
+    @rule(code="ACME001", name="always-fails", severity="error", summary="fails")
+    def always_fails(job: Any) -> Any:
+        """A check with a bug."""
+        yield from ()
+        raise ZeroDivisionError
+
+    job = clean_request()
+    job["EnableNetworkIsolation"] = False
+    selected = Options(select=("SM", "ACME"))
+    found = sagelint.lint_job(job, rules=(*RULES, always_fails), options=selected)
+    [internal] = [f for f in found if f.rule == "SM000"]
+    assert "ACME001 always-fails" in internal.message
+    assert "ZeroDivisionError" in internal.message
+    assert "SM104" in {f.rule for f in found}
