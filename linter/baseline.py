@@ -51,6 +51,18 @@ def write_baseline(path: str | Path, findings: Iterable[Finding]) -> None:
         raise BaselineError(f"{path}: cannot write baseline: {_reason(error)}") from None
 
 
+def check_writable(path: str) -> None:
+    """Raise BaselineError when a baseline cannot be written at ``path``: said before the run,
+    not after it."""
+    folder = Path(path).absolute().parent
+    if not folder.is_dir():
+        raise BaselineError(f"{path}: cannot write baseline: no folder {folder}")
+    if Path(path).is_dir():
+        raise BaselineError(f"{path}: cannot write baseline: it is a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise BaselineError(f"{path}: cannot write baseline: permission denied")
+
+
 def read_baseline(path: str | Path) -> Counter[str]:
     """The fingerprints of a baseline file, counted (the same finding may be known twice)."""
     try:

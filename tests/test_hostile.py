@@ -703,3 +703,117 @@ def test_a_check_that_fails_is_one_sm000_naming_it_and_the_others_still_run() ->
     assert "ACME001 always-fails" in internal.message
     assert "ZeroDivisionError" in internal.message
     assert "SM104" in {f.rule for f in found}
+
+
+# --- 12. configuration files and baselines -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[tool.sagelint]\nselect = " + "[" * 50_000 + "]" * 50_000 + "\n", "nested too deeply"),
+        ("a = " + "{b = " * 5_000 + "1" + "}" * 5_000 + "\n", "nested too deeply"),
+        ("[tool.sagelint\n", "invalid TOML"),
+    ],
+    ids=["deep arrays", "deep tables", "broken"],
+)
+def test_a_configuration_that_cannot_be_read_is_one_line(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    config = tmp_path / "pyproject.toml"
+    config.write_text(content, encoding="utf-8")
+    done = run("lint", "--config", str(config), str(good_file(tmp_path)))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and message in done.stderr
+    assert str(config) in done.stderr
+
+
+def test_a_device_as_configuration_is_refused_without_reading_it(tmp_path: Path) -> None:
+    done = run("lint", "--config", "/dev/zero", str(good_file(tmp_path)), timeout=10)
+    assert done.returncode == 2
+    assert done.stderr == "sagelint: error: /dev/zero: cannot read: not a regular file\n"
+
+
+def test_forty_thousand_exclude_globs_are_compiled_once(tmp_path: Path) -> None:
+    folder = tmp_path / "jobs"
+    folder.mkdir()
+    for n in range(300):
+        good_file(folder).rename(folder / f"job-{n}.json")
+    globs = json.dumps([f"legacy-{n}/*.json" for n in range(40_000)] + ["jobs/job-1*.json"])
+    (tmp_path / ".sagelint.toml").write_text(f"exclude = {globs}\n", encoding="utf-8")
+    done = subprocess.run(
+        [str(SCRIPT), "lint", "--format", "json", "--jobs", "1", "jobs"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,  # compiled per file, the globs took 3.5 s a file: 17 minutes here
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)["summary"]["files"] == 300 - 111  # job-1, job-1x, job-1xx
+
+
+def test_a_baseline_that_cannot_be_written_is_said_before_the_run(tmp_path: Path) -> None:
+    job = good_file(tmp_path)
+    for target in (tmp_path / "missing" / "baseline.json", tmp_path):
+        done = run("lint", "--write-baseline", str(target), str(job))
+        assert done.returncode == 2
+        assert done.stdout == ""  # nothing linted, nothing half-done
+        assert done.stderr.count("\n") == 1 and str(target) in done.stderr
+
+
+def test_a_baseline_write_that_fails_at_the_end_keeps_the_report() -> None:
+    """/dev/full: every write fails with 'no space left on device', as a full disk would."""
+    job = json.dumps(over_runtime(clean_request()))
+    done = run("lint", "--write-baseline", "/dev/full", "-", stdin=job.encode())
+    assert done.returncode == 2
+    assert "SM301 [error]" in done.stdout and "Found 1 finding" in done.stdout
+    assert done.stderr.startswith("sagelint: error: /dev/full: cannot write baseline: ")
+    assert done.stderr.count("\n") == 1
+
+
+def test_a_baseline_nested_too_deeply_is_one_line(tmp_path: Path) -> None:
+    baseline = tmp_path / ".baseline.json"
+    baseline.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    done = run("lint", "--baseline", str(baseline), str(good_file(tmp_path)))
+    assert done.returncode == 2
+    assert (
+        done.stderr == f"sagelint: error: {baseline}: not a sagelint baseline: nested too deeply\n"
+    )
+
+
+# --- 13. secrets, in every output ----------------------------------------------------------------
+
+SECRETS = ("hunter2", "AKIAIOSFODNN7EXAMPLE", "Winter2026churn", "sk-abc123def456", "kkkkkkkk")
+
+
+def secretive_job() -> dict[str, Any]:
+    """Secrets as values and as keys of both maps, some of them also breaking the schema."""
+    job = over_runtime(clean_request())
+    job["EnableNetworkIsolation"] = False
+    job["HyperParameters"] = {
+        "db_password": "Winter2026churn",
+        "epochs": 10,  # not a string: SM010
+        "k" * 300: "v",  # too long a key: SM010, masked
+        "token": "sk-abc123def456",
+    }
+    job["Environment"] = {"password=hunter2": "x", "AKIAIOSFODNN7EXAMPLE": 1, "PATH": "/bin"}
+    return job
+
+
+@pytest.mark.parametrize("layout", ["pretty", "compact"])
+def test_no_secret_reaches_any_output(tmp_path: Path, layout: str) -> None:
+    path = tmp_path / "job.json"
+    path.write_text(json.dumps(secretive_job(), indent=2 if layout == "pretty" else None))
+    baseline = tmp_path / ".baseline.json"
+    runs = [("--format", fmt) for fmt in FORMATS]
+    runs += [("--show-source",), ("--statistics",), ("--write-baseline", str(baseline))]
+    for options in runs:
+        done = cli("lint", *options, str(path))
+        assert done.exit_code in (0, 1), (options, done.output)
+        for secret in SECRETS:
+            assert secret not in done.output, (options, secret)
+    written = baseline.read_text(encoding="utf-8")
+    assert "<key" in written  # the masked keys' findings are there, masked
+    for secret in SECRETS:
+        assert secret not in written

@@ -63,13 +63,15 @@ def build_options(settings: ReportSettings, **options: Any) -> tuple[Options, st
     select = list(settings.select or (config and config.select) or ("SM",))
     select += [*(config.extend_select if config else ()), *settings.extend_select]
     ignore = [*(config.ignore if config else ()), *settings.ignore]
-    if settings.baseline and not settings.write_baseline:
-        from sagelint.baseline import BaselineError, read_baseline
+    from sagelint.baseline import BaselineError, check_writable, read_baseline
 
-        try:
+    try:
+        if settings.write_baseline:
+            check_writable(settings.write_baseline)
+        elif settings.baseline:
             options["baseline"] = read_baseline(settings.baseline)
-        except BaselineError as error:
-            raise click.UsageError(str(error)) from None
+    except BaselineError as error:
+        raise click.UsageError(str(error)) from None
     fail_on = settings.fail_on or (config and config.fail_on) or "error"
     if settings.show_source:
         options["show_source"] = True
@@ -177,11 +179,16 @@ def _report(
         input_error = True
         click.echo("sagelint: interrupted; the report covers what was checked so far", err=True)
     if settings.write_baseline:
-        from sagelint.baseline import write_baseline
+        from sagelint.baseline import BaselineError, write_baseline
 
-        write_baseline(settings.write_baseline, kept)
-        _note(f"wrote {len(kept)} findings to {settings.write_baseline}", settings)
-        summary.exit_code = 0
+        try:
+            write_baseline(settings.write_baseline, kept)
+        except BaselineError as error:  # the disk filled up, the folder went: the report stays
+            click.echo(f"sagelint: error: {printable(str(error))}", err=True)
+            input_error = True
+        else:
+            _note(f"wrote {len(kept)} findings to {settings.write_baseline}", settings)
+            summary.exit_code = 0
     if input_error:
         summary.exit_code = 2
     summary.jobs, summary.files = linter.jobs_checked, linter.files_seen
