@@ -806,7 +806,7 @@ def test_no_secret_reaches_any_output(tmp_path: Path, layout: str) -> None:
     path = tmp_path / "job.json"
     path.write_text(json.dumps(secretive_job(), indent=2 if layout == "pretty" else None))
     baseline = tmp_path / ".baseline.json"
-    runs = [("--format", fmt) for fmt in FORMATS]
+    runs: list[tuple[str, ...]] = [("--format", fmt) for fmt in FORMATS]
     runs += [("--show-source",), ("--statistics",), ("--write-baseline", str(baseline))]
     for options in runs:
         done = cli("lint", *options, str(path))
