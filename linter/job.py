@@ -10,6 +10,7 @@ says nothing rather than crash; the schema check reports the malformed value.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 Kind = Literal["describe", "create"]
@@ -55,6 +56,45 @@ def pointer(*tokens: Key) -> str:
     return "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in tokens)
 
 
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A value the document does not hold but stands for: an intrinsic function of a template, a
+    pipeline parameter, a path resolved when the job runs. ``source`` says which (for example
+    ``Ref TrainingImage``), never a value. No rule reads it as wrong, nor as missing. (Not a
+    tuple, not a string: no check takes it for an array or a text.)"""
+
+    source: str
+
+
+# Template placeholders: the openings and closings of {{ ... }} (Jinja, Handlebars, Helm),
+# ${ ... } (shell, Terraform, CloudFormation Fn::Sub, CDK tokens) and {% ... %} (JSONata in Step
+# Functions, Jinja statements).
+_PLACEHOLDERS = (("{{", "}}"), ("${", "}"), ("{%", "%}"))
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether a string holds a template placeholder: its value is not known from the document.
+    (Linear time: two searches per kind of placeholder.)"""
+    if "{" not in text:
+        return False
+    for opening, closing in _PLACEHOLDERS:
+        start = text.find(opening)
+        if start >= 0 and text.find(closing, start + len(opening)) >= 0:
+            return True
+    return False
+
+
+def is_unknown(value: object) -> bool:
+    """An :class:`Unknown`, or a string holding a template placeholder."""
+    return isinstance(value, Unknown) or (isinstance(value, str) and is_placeholder(value))
+
+
+def known(value: Any) -> Any:
+    """``value``, or None when it is unknown (see :func:`is_unknown`): for rules that read a
+    member of a mapping they already hold (a channel, an instance group)."""
+    return None if is_unknown(value) else value
+
+
 class Job(NamedTuple):
     kind: Kind
     data: Mapping[str, Any]
@@ -83,9 +123,30 @@ class Job(NamedTuple):
                 return None
         return value
 
+    def unknown(self, *path: Key) -> bool:
+        """Whether the value at ``path`` is there but not known from the document: a template
+        placeholder, an :class:`Unknown` (an intrinsic function, a path resolved when the job
+        runs), a Step Functions ``"Name.$"`` member, or anything inside one of these."""
+        value: Any = self.data
+        for key in path:
+            if isinstance(key, str) and isinstance(value, dict):
+                if f"{key}.$" in value:
+                    return True
+                value = value.get(key)
+            elif (
+                isinstance(key, int) and isinstance(value, list) and -len(value) <= key < len(value)
+            ):
+                value = value[key]
+            else:
+                return False
+            if is_unknown(value):
+                return True
+        return False
+
     def text(self, *path: Key) -> str | None:
+        """A string, unless it is a placeholder (``{{mode}}``, ``${Mode}``): None then."""
         value = self.get(*path)
-        return value if isinstance(value, str) else None
+        return value if isinstance(value, str) and not is_placeholder(value) else None
 
     def integer(self, *path: Key) -> int | None:
         """An integer: a JSON number with no fraction (``86400`` or ``86400.0``, as JSON Schema
@@ -111,7 +172,9 @@ class Job(NamedTuple):
         return value if isinstance(value, dict) else {}
 
     def has(self, *path: Key) -> bool:
-        return self.get(*path) is not None
+        """Whether the document gives a value at ``path``, known or not (an explicit null is
+        no value: SDK dumps write them for unset fields)."""
+        return self.get(*path) is not None or self.unknown(*path)
 
 
 def is_event(value: Mapping[str, Any]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from sagelint.job import Job, pointer
+from sagelint.job import Job, known, pointer
 
 if TYPE_CHECKING:
     from typing import Any
@@ -24,10 +24,11 @@ def effective_input_mode(job: Job, channel: Mapping[str, Any]) -> str | None:
     Source: the model documentation of ``Channel.InputMode``: "Use this parameter to override the
     TrainingInputMode setting in AlgorithmSpecification request when you have a channel that needs
     a different input mode from the training job's general setting."
+    A mode the document does not know (a placeholder, a Step Functions path) is None.
     """
-    mode = channel.get("InputMode")
-    if isinstance(mode, str):
-        return mode
+    if channel.get("InputMode") is not None or "InputMode.$" in channel:
+        mode = known(channel.get("InputMode"))
+        return mode if isinstance(mode, str) else None
     return job.text("AlgorithmSpecification", "TrainingInputMode")
 
 
@@ -45,17 +46,10 @@ def instance_count(job: Job) -> int | None:
 MODEL_DOCS = "botocore SageMaker service model"
 
 
-def dynamic(job: Job, *path: str) -> bool:
-    """True when a Step Functions task sets the field, or an object holding it, from its input
-    (``"Field.$": "$.path"``): the document does not hold the value, so a rule must not read
-    its absence as "not set"."""
-    return any(f"{name}.$" in job.mapping(*path[:depth]) for depth, name in enumerate(path))
-
-
 def false_or_unset(job: Job, member: str) -> tuple[str, str] | None:
     """(pointer, state) of a top-level boolean that is false or absent; None when it is true,
     set from a Step Functions input, or of the wrong type (the schema check reports that)."""
-    if dynamic(job, member):
+    if job.unknown(member):
         return None
     value = job.get(member)
     if value is None:
@@ -66,7 +60,8 @@ def false_or_unset(job: Job, member: str) -> tuple[str, str] | None:
 
 
 def channel_name(channel: Mapping[str, Any], index: int) -> str:
-    name = channel.get("ChannelName")
+    """A channel as messages name it: its name quoted, else its place (``#1``)."""
+    name = known(channel.get("ChannelName"))
     return repr(name) if isinstance(name, str) else f"#{index}"
 
 
@@ -76,9 +71,10 @@ NOT_PIPE = frozenset({"File", "FastFile"})
 
 
 def mode_origin(channel: Mapping[str, Any]) -> str:
+    """Where a channel's input mode comes from (see :func:`effective_input_mode`)."""
     return (
         "the channel's InputMode"
-        if isinstance(channel.get("InputMode"), str)
+        if channel.get("InputMode") is not None or "InputMode.$" in channel
         else "AlgorithmSpecification.TrainingInputMode"
     )
 

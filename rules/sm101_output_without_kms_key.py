@@ -44,15 +44,17 @@ def output_without_kms_key(job: Job) -> Iterator[Violation]:
                           "KmsKeyId": "arn:aws:kms:us-east-1:111122223333:alias/ml-training"}}
     ```
     """
-    output = job.mapping("OutputDataConfig")
-    if not job.has("OutputDataConfig"):
+    if not job.has("OutputDataConfig") or job.unknown("OutputDataConfig", "KmsKeyId"):
         return
-    key = output.get("KmsKeyId")
-    if not (isinstance(key, str) and key.strip()):
-        where = "/OutputDataConfig/KmsKeyId" if "KmsKeyId" in output else "/OutputDataConfig"
-        state = "empty" if "KmsKeyId" in output and key is not None else "not set"
-        yield Violation(
-            where,
-            f"OutputDataConfig.KmsKeyId is {state}: model artifacts use the default S3 key, "
-            "not a customer managed KMS key",
-        )
+    key = job.get("OutputDataConfig", "KmsKeyId")
+    if key is None:
+        where, state = "/OutputDataConfig", "not set"
+    elif isinstance(key, str) and not key.strip():
+        where, state = "/OutputDataConfig/KmsKeyId", "empty"
+    else:  # a key, or a value of the wrong type (the schema check reports that)
+        return
+    yield Violation(
+        where,
+        f"OutputDataConfig.KmsKeyId is {state}: model artifacts use the default S3 key, "
+        "not a customer managed KMS key",
+    )

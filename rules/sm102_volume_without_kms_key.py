@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from sagelint.job import Job
 from sagelint.rule_api import Violation, rule
-from sagelint.rules._facts import MODEL_DOCS, dynamic
+from sagelint.rules._facts import MODEL_DOCS
 from sagelint.rules._format import listed
 from sagelint.rules._instance_storage import storage_split
 
@@ -64,7 +64,7 @@ def volume_without_kms_key(job: Job) -> Iterator[Violation]:
                         "VolumeKmsKeyId": "arn:aws:kms:us-east-1:111122223333:alias/ml-training"}}
     ```
     """
-    if dynamic(job, "ResourceConfig", "VolumeKmsKeyId"):
+    if job.unknown("ResourceConfig", "VolumeKmsKeyId"):
         return
     resources = job.mapping("ResourceConfig")
     key = resources.get("VolumeKmsKeyId")

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 
 from sagelint.job import Job
 from sagelint.rule_api import Violation, rule
-from sagelint.rules._facts import MODEL_DOCS, dynamic
+from sagelint.rules._facts import MODEL_DOCS
 
 
 @rule(
@@ -50,7 +50,7 @@ def no_vpc(job: Job) -> Iterator[Violation]:
     ```
     Give the subnets VPC endpoints (or a NAT) for S3, ECR and CloudWatch Logs.
     """
-    if dynamic(job, "VpcConfig"):
+    if job.unknown("VpcConfig"):
         return
     vpc = job.get("VpcConfig")
     if vpc is None:
@@ -65,7 +65,7 @@ def no_vpc(job: Job) -> Iterator[Violation]:
     missing = [
         member
         for member in ("Subnets", "SecurityGroupIds")
-        if not dynamic(job, "VpcConfig", member) and vpc.get(member) in (None, [])
+        if not job.unknown("VpcConfig", member) and vpc.get(member) in (None, [])
     ]
     if not missing:
         return

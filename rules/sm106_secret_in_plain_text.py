@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from sagelint.job import Job, pointer
 from sagelint.patterns import Pattern
 from sagelint.rule_api import Violation, rule
-from sagelint.rules._facts import MODEL_DOCS, dynamic
+from sagelint.rules._facts import MODEL_DOCS
 
 SECRET_MAPS = ("HyperParameters", "Environment")
 
@@ -273,7 +273,7 @@ def secret_in_plain_text(job: Job) -> Iterator[Violation]:
     the credential stood for.
     """
     for name in SECRET_MAPS:
-        if dynamic(job, name):
+        if job.unknown(name):
             continue
         for key, value in job.mapping(name).items():
             if not isinstance(key, str) or key.endswith(".$") or not isinstance(value, str):

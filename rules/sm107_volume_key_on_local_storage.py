@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from sagelint.job import Job
 from sagelint.rule_api import Violation, rule
-from sagelint.rules._facts import MODEL_DOCS, dynamic
+from sagelint.rules._facts import MODEL_DOCS
 from sagelint.rules._format import listed
 from sagelint.rules._instance_storage import storage_split
 
@@ -57,7 +57,7 @@ def volume_key_on_local_storage(job: Job) -> Iterator[Violation]:
     Drop `VolumeKmsKeyId` (the NVMe storage is encrypted by the instance's hardware), or choose
     an EBS-backed instance type if the policy requires a customer managed key.
     """
-    if dynamic(job, "ResourceConfig", "VolumeKmsKeyId"):
+    if job.unknown("ResourceConfig", "VolumeKmsKeyId"):
         return
     key = job.text("ResourceConfig", "VolumeKmsKeyId")
     if key is None or not key.strip():

@@ -6,15 +6,13 @@ from collections.abc import Iterator
 
 from sagelint.job import Job, pointer
 from sagelint.rule_api import Violation, rule
-from sagelint.rules._facts import channels, effective_input_mode
-
-
-def _mode_origin(channel_has_mode: bool) -> str:
-    return (
-        "the channel's InputMode"
-        if channel_has_mode
-        else "AlgorithmSpecification.TrainingInputMode"
-    )
+from sagelint.rules._facts import (
+    NOT_PIPE,
+    channel_name,
+    channels,
+    effective_input_mode,
+    mode_origin,
+)
 
 
 @rule(
@@ -53,11 +51,10 @@ def gzip_outside_pipe_mode(job: Job) -> Iterator[Violation]:
         if channel.get("CompressionType") != "Gzip":
             continue
         mode = effective_input_mode(job, channel)
-        if mode is None or mode == "Pipe":
+        if mode not in NOT_PIPE:
             continue
-        origin = _mode_origin(channel.get("InputMode") is not None)
         yield Violation(
             pointer("InputDataConfig", index, "CompressionType"),
-            f"channel {channel.get('ChannelName', index)!r} is Gzip-compressed but reads in {mode} "
-            f"mode (from {origin}); CompressionType is used only in Pipe mode",
+            f"channel {channel_name(channel, index)} is Gzip-compressed but reads in {mode} mode "
+            f"(from {mode_origin(channel)}); CompressionType is used only in Pipe mode",
         )

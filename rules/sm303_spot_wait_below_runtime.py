@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from sagelint.job import Job
 from sagelint.rule_api import Violation, rule
-from sagelint.rules._facts import MODEL_DOCS, SPOT_DOCS, dynamic, spot
+from sagelint.rules._facts import MODEL_DOCS, SPOT_DOCS, spot
 from sagelint.rules._format import duration
 
 
@@ -59,7 +59,7 @@ def spot_wait_below_runtime(job: Job) -> Iterator[Violation]:
     Set `MaxWaitTimeInSeconds` to the run time plus the time you accept to wait for spot
     capacity, for example twice `MaxRuntimeInSeconds`.
     """
-    if not spot(job) or dynamic(job, "StoppingCondition", "MaxWaitTimeInSeconds"):
+    if not spot(job) or job.unknown("StoppingCondition", "MaxWaitTimeInSeconds"):
         return
     wait = job.integer("StoppingCondition", "MaxWaitTimeInSeconds")
     runtime = job.integer("StoppingCondition", "MaxRuntimeInSeconds")

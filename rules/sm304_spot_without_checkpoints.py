@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from sagelint.job import Job
 from sagelint.rule_api import Violation, rule
-from sagelint.rules._facts import MODEL_DOCS, SPOT_DOCS, dynamic, spot
+from sagelint.rules._facts import MODEL_DOCS, SPOT_DOCS, spot
 
 
 @rule(
@@ -53,7 +53,7 @@ def spot_without_checkpoints(job: Job) -> Iterator[Violation]:
     training script save its state to `/opt/ml/checkpoints` (or `LocalPath`) regularly and load
     it when it starts.
     """
-    if not spot(job) or dynamic(job, "CheckpointConfig", "S3Uri"):
+    if not spot(job) or job.unknown("CheckpointConfig", "S3Uri"):
         return
     uri = job.text("CheckpointConfig", "S3Uri")
     if uri is not None and uri.strip():

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from sagelint.job import Job
 from sagelint.rule_api import Violation, rule
-from sagelint.rules._facts import MODEL_DOCS, dynamic
+from sagelint.rules._facts import MODEL_DOCS
 
 
 @rule(
@@ -47,7 +47,7 @@ def runtime_limit_not_set(job: Job) -> Iterator[Violation]:
     {"StoppingCondition": {"MaxRuntimeInSeconds": 7200}}
     ```
     """
-    if dynamic(job, "StoppingCondition", "MaxRuntimeInSeconds"):
+    if job.unknown("StoppingCondition", "MaxRuntimeInSeconds"):
         return
     if job.has("StoppingCondition", "MaxRuntimeInSeconds"):
         return  # a value of the wrong type is the schema check's

@@ -36,7 +36,7 @@ from typing import Any
 import pytest
 from sagelint.config import load_config
 from sagelint.engine import Linter, Options
-from sagelint.job import Kind, make_job
+from sagelint.job import Kind, Unknown, make_job
 from sagelint.load.loaders import Document
 from sagelint.load.locate import NOWHERE
 from sagelint.rule_api import Policy, Rule
@@ -206,3 +206,52 @@ $ aws s3 ls --recursive s3://bucket/validation/
         ),
         "s3://bucket/validation/": S3Listing("s3://bucket/validation/", "S3Prefix", 0, 0),
     }
+
+
+def leaves(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The paths of every scalar below ``value``."""
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in leaves(item, (*prefix, key))]
+    if isinstance(value, list):
+        return [p for index, item in enumerate(value) for p in leaves(item, (*prefix, index))]
+    return [prefix]
+
+
+def with_unknown(job: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    changed: dict[str, Any] = json.loads(json.dumps(job))
+    parent: Any = changed
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = value
+    return changed
+
+
+def findings_of(
+    rule: Rule, job: dict[str, Any], kind: Kind, given: Policy, s3: dict[str, S3Listing] | None
+) -> set[tuple[str, str]]:
+    made = make_job(dict(job), kind=kind)
+    assert made is not None
+    document = Document("example.json", made._replace(s3=s3), NOWHERE)
+    linter = Linter(Options(policy=given, select=[rule.code]), rules=RULES)
+    return {(f.pointer, f.message) for f in linter.lint_document(document) if f.rule == rule.code}
+
+
+@pytest.mark.parametrize(("rule", "kind"), CASES)
+def test_the_example_made_unknown_never_fires_more(rule: Rule, kind: Kind, tmp_path: Path) -> None:
+    """Each value of the example made unknown in turn (a template placeholder, an intrinsic):
+    the rule fires nowhere it did not, and no message says anything of the unknown value."""
+    example = section(rule, "Example")
+    changes = members(example)
+    assert changes is not None
+    given, s3 = policy(example, tmp_path), listings(example)
+    job = overlay(CLEAN[kind](), changes)
+    if kind == "describe":
+        job.pop("Tags", None)
+    before = {pointer for pointer, _ in findings_of(rule, job, kind, given, s3)}
+    for path in leaves(changes):
+        if path[0] not in job:  # a described job's Tags: what ListTags says, not a member
+            continue
+        for unknown in ("{{ value }}", Unknown("Ref Value")):
+            after = findings_of(rule, with_unknown(job, path, unknown), kind, given, s3)
+            assert {pointer for pointer, _ in after} <= before, (path, unknown, after)
+            assert not [m for _, m in after if "{{" in m or "Ref Value" in m], (path, after)

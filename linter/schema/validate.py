@@ -43,6 +43,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from sagelint import document_rules
+from sagelint.job import is_placeholder, is_unknown
 from sagelint.load.locate import SENSITIVE_MAPS, in_sensitive_map, masked_key, secret_shaped
 
 if TYPE_CHECKING:
@@ -341,8 +342,9 @@ def _structure(
 
     def check(value: Any, parent: str, token: str, out: Issues) -> None:
         if not isinstance(value, dict):
-            message = _wrong_type(subject, parent, token, "object", value)
-            _issue(out, parent, token, SCHEMA_ERROR, message)
+            if not is_unknown(value):  # a placeholder, an intrinsic: not wrong
+                message = _wrong_type(subject, parent, token, "object", value)
+                _issue(out, parent, token, SCHEMA_ERROR, message)
             return
         here = parent + token
         for key, item in value.items():
@@ -373,8 +375,9 @@ def _map(
 ) -> Check:
     def check(value: Any, parent: str, token: str, out: Issues) -> None:
         if not isinstance(value, dict):
-            message = _wrong_type(subject, parent, token, "object", value)
-            _issue(out, parent, token, SCHEMA_ERROR, message)
+            if not is_unknown(value):  # a placeholder, an intrinsic: not wrong
+                message = _wrong_type(subject, parent, token, "object", value)
+                _issue(out, parent, token, SCHEMA_ERROR, message)
             return
         here = parent + token
         masking = in_sensitive_map(here)
@@ -520,10 +523,15 @@ def _string(
 
     def check(value: Any, parent: str, token: str, out: Issues) -> None:
         if type(value) is not str and not isinstance(value, str):
-            message = _wrong_type(subject, parent, token, "string", value)
-            _issue(out, parent, token, SCHEMA_ERROR, message)
+            if not is_unknown(value):  # a placeholder, an intrinsic: not wrong
+                message = _wrong_type(subject, parent, token, "string", value)
+                _issue(out, parent, token, SCHEMA_ERROR, message)
             return
         size = len(value)
+        if (size < low or size > high >= 0 or search is not None or one_line) and is_placeholder(
+            value
+        ):
+            return  # a template placeholder: its value is not known
         if size < low:
             what = subject(parent, token)
             message = (
@@ -548,9 +556,10 @@ def _string(
 def _enum(allowed: frozenset[str], listed: str | None, open_enum: bool, subject: _Subject) -> Check:
     def check(value: Any, parent: str, token: str, out: Issues) -> None:
         if type(value) is not str and not isinstance(value, str):
-            message = _wrong_type(subject, parent, token, "string", value)
-            _issue(out, parent, token, SCHEMA_ERROR, message)
-        elif value not in allowed:
+            if not is_unknown(value):  # a placeholder, an intrinsic: not wrong
+                message = _wrong_type(subject, parent, token, "string", value)
+                _issue(out, parent, token, SCHEMA_ERROR, message)
+        elif value not in allowed and not is_placeholder(value):
             what = subject(parent, token)
             if not _sensitive(parent + token):
                 what += " " + _quote(value)
@@ -569,8 +578,9 @@ def _number_check(integer: bool, low: float | None, high: float | None, subject:
 
     def check(value: Any, parent: str, token: str, out: Issues) -> None:
         if type(value) is not int and not _is_number(value, integer):
-            message = _wrong_type(subject, parent, token, expected, value)
-            _issue(out, parent, token, SCHEMA_ERROR, message)
+            if not is_unknown(value):  # a placeholder, an intrinsic: not wrong
+                message = _wrong_type(subject, parent, token, expected, value)
+                _issue(out, parent, token, SCHEMA_ERROR, message)
         elif low is not None and not value >= low:  # (NaN is neither >= nor <= anything)
             message = f"{subject(parent, token)} must be >= {low} (got {_number(value)})"
             _issue(out, parent, token, SCHEMA_ERROR, message)
@@ -592,7 +602,8 @@ def _is_number(value: object, integer: bool) -> bool:
 
 def _boolean(subject: _Subject) -> Check:
     def check(value: Any, parent: str, token: str, out: Issues) -> None:
-        if value is not True and value is not False:
+        # (a placeholder, an intrinsic: not wrong)
+        if value is not True and value is not False and not is_unknown(value):
             message = _wrong_type(subject, parent, token, "boolean", value)
             _issue(out, parent, token, SCHEMA_ERROR, message)
 
@@ -602,8 +613,9 @@ def _boolean(subject: _Subject) -> Check:
 def _array(items: Check | None, low: int, high: int | None, subject: _Subject) -> Check:
     def check(value: Any, parent: str, token: str, out: Issues) -> None:
         if not isinstance(value, list | tuple):
-            message = _wrong_type(subject, parent, token, "array", value)
-            _issue(out, parent, token, SCHEMA_ERROR, message)
+            if not is_unknown(value):  # a placeholder, an intrinsic: not wrong
+                message = _wrong_type(subject, parent, token, "array", value)
+                _issue(out, parent, token, SCHEMA_ERROR, message)
             return
         size = len(value)
         if size < low:

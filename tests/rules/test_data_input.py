@@ -321,3 +321,25 @@ def test_sm209_silent_on_a_real_two_channel_job() -> None:
     # ACK's completed job: channels train and validation.
     path = REAL / "ack-sagemaker-controller-describe-completed.json"
     assert lint_paths(path, select=["SM209"]) == []
+
+
+@pytest.mark.parametrize(
+    ("job_mode", "channel_mode"),
+    [
+        ("File", "{{mode}}"),
+        ("{{ mode }}", None),
+        ("${TrainingInputMode}", None),
+        ("Pipe", "{% $states.input.mode %}"),
+    ],
+)
+def test_sm201_and_sm202_say_nothing_of_a_mode_that_is_a_placeholder(
+    lint_doc: Lint, job_mode: str, channel_mode: str | None
+) -> None:
+    """A templated mode is unknown to both rules alike: neither fires, neither quotes it."""
+    job = clean_request()
+    job["AlgorithmSpecification"]["TrainingInputMode"] = job_mode
+    channel = job["InputDataConfig"][0]
+    channel.update(CompressionType="Gzip", RecordWrapperType="RecordIO")
+    if channel_mode is not None:
+        channel["InputMode"] = channel_mode
+    assert lint_doc(job) == []
