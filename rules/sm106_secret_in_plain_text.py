@@ -35,7 +35,46 @@ _SHAPES: tuple[tuple[tuple[str, ...], Pattern, str], ...] = (
         Pattern(r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
         "a GitHub token",
     ),
-    (("xox",), Pattern(r"(?<![A-Za-z0-9])xox[baprs]-[A-Za-z0-9-]{10,}"), "a Slack token"),
+    (("xox",), Pattern(r"(?<![A-Za-z0-9])xox[abeoprs]-[A-Za-z0-9-]{10,}"), "a Slack token"),
+    (("xapp-",), Pattern(r"(?<![A-Za-z0-9])xapp-[0-9]+-[A-Za-z0-9-]{10,}"), "a Slack token"),
+    (
+        ("hooks.slack.com/",),
+        Pattern(r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]{20,}"),
+        "a Slack webhook URL",
+    ),
+    (
+        ("sk-ant-",),
+        Pattern(r"(?<![A-Za-z0-9_-])sk-ant-[a-z]+[0-9]*-[A-Za-z0-9_-]{20,}"),
+        "an Anthropic API key",
+    ),
+    (
+        ("sk-",),
+        Pattern(
+            r"(?<![A-Za-z0-9_-])sk-(?:(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,}"
+            r"|[A-Za-z0-9]{32,}(?![A-Za-z0-9_-]))"
+        ),
+        "an OpenAI API key",
+    ),
+    (
+        ("sk_live_", "sk_test_", "rk_live_", "rk_test_"),
+        Pattern(r"(?<![A-Za-z0-9])[sr]k_(?:live|test)_[A-Za-z0-9]{16,}"),
+        "a Stripe API key",
+    ),
+    (
+        ("glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glimt-", "glsoat-", "glft-"),
+        Pattern(r"(?<![A-Za-z0-9_-])gl(?:pat|dt|rt|ptt|cbt|imt|soat|ft)-[A-Za-z0-9_-]{20,}"),
+        "a GitLab token",
+    ),
+    (
+        ("AIza",),
+        Pattern(r"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])"),
+        "a Google API key",
+    ),
+    (
+        ("AccountKey=", "SharedAccessKey="),
+        Pattern(r"(?:AccountKey|SharedAccessKey)=[A-Za-z0-9+/]{40,}={0,2}"),
+        "an Azure storage account key",
+    ),
     (
         ("hf_",),
         Pattern(r"(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{30,}(?![A-Za-z0-9])"),
@@ -57,6 +96,10 @@ _URL_PASSWORD = Pattern(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]+:(?P<password>[^\s/
 # wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY). Only trusted under a secret-like key name: a
 # 40-character value is often a Git commit or another digest.
 _AWS_SECRET_SHAPE = Pattern(r"(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])[A-Za-z0-9/+]{40}")
+
+
+# A long token: 20+ characters of what API keys are made of, letters and digits both.
+_LONG_TOKEN_SHAPE = Pattern(r"(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9_+=-]{20,}")
 
 
 # Values that stand for a secret kept elsewhere, or for no secret at all.
@@ -88,6 +131,35 @@ _WORDS = Pattern(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 
 
 _PASSWORD_WORDS = ("password", "passwd", "passphrase", "pwd")
+# "pass" as a password (DB_PASS), not as a pass over the data (num_pass, second_pass).
+_NOT_PASSWORD_PASS = frozenset(
+    {"num", "max", "min", "first", "second", "third", "last", "next", "single", "multi", "one",
+     "two", "forward", "backward", "data", "epoch", "training", "train", "eval", "full", "per",
+     "n", "each", "every", "final", "warmup", "inference"}
+)  # fmt: skip
+# Keys that name a place or a thing in data, not a credential.
+_NOT_CREDENTIAL_KEYS = frozenset(
+    {"sort", "partition", "primary", "foreign", "hash", "range", "cache", "lookup", "label",
+     "target", "feature", "group", "join", "index", "s3", "object", "file", "column", "field",
+     "row", "id", "kms", "public", "model", "data", "dataset", "metric", "input", "output",
+     "prefix", "bucket", "path", "name", "type", "class", "sample", "split", "text", "image",
+     "config", "param", "map", "dict", "order", "shard", "cluster", "routing", "idempotency",
+     "dedup", "message", "event", "record", "item", "entity", "table", "schema", "attribute",
+     "composite", "unique", "tenant", "customer", "checkpoint", "state", "json", "yaml", "csv",
+     "parquet", "manifest", "channel", "sequence", "batch", "seed", "random", "rng", "prng"}
+)  # fmt: skip
+# Services whose credentials an entry named SERVICE_KEY holds (OPENAI_KEY, WANDB_KEY): a name
+# that ends in "key" after one of these is an API key.
+_SERVICES = frozenset(
+    {"openai", "anthropic", "claude", "wandb", "comet", "neptune", "hf", "huggingface", "cohere",
+     "mistral", "pinecone", "replicate", "together", "groq", "deepseek", "gemini", "google",
+     "gcp", "azure", "stripe", "sendgrid", "twilio", "datadog", "dd", "sentry", "slack",
+     "github", "gitlab", "langchain", "langsmith", "weaviate", "qdrant", "openrouter",
+     "perplexity", "voyage", "jina", "fireworks", "nvidia", "ngc", "kaggle", "clearml",
+     "mlflow", "databricks", "snowflake", "elastic", "algolia", "mailgun", "pagerduty",
+     "opsgenie", "newrelic", "honeycomb", "segment", "mixpanel", "amplitude", "openweather",
+     "serpapi", "tavily", "firecrawl", "exa", "unstructured", "assemblyai", "elevenlabs"}
+)  # fmt: skip
 
 
 _KEY_PAIRS = {
@@ -123,28 +195,48 @@ def _words(key: str) -> list[str]:
     return [word.lower() for word in _WORDS.findall(key)]
 
 
-def _secret_name(key: str) -> tuple[str, bool] | None:
-    """(kind, is a password) when a key's name says its value is a credential. The credential
-    word must be the last one: ``db_password`` is a password, ``password_file`` a path."""
+# What value a credential name holds a credential in: any value (a password can be "12345"),
+# any value but a number or a flag, a value shaped like a token (8+ characters, no spaces), or
+# a long token (20+ letters and digits, no dots or slashes: no file name, no path).
+_ANY, _NOT_A_NUMBER, _TOKEN_SHAPED, _LONG_TOKEN = (
+    "any",
+    "not a number",
+    "token-shaped",
+    "a long token",
+)
+
+
+def _secret_name(key: str) -> tuple[str, str] | None:
+    """(kind, which values count) when a key's name says its value is a credential. The
+    credential word must be the last one: ``db_password`` is a password, ``password_file`` a
+    path."""
     words = _words(key)
     if not words or key in ("PWD", "OLDPWD"):  # the shell's working directories
         return None
     last = words[-1]
     if last == "key" and "secret" in words and ("access" in words or "aws" in words):
-        return "an AWS secret access key", False
+        return "an AWS secret access key", _TOKEN_SHAPED
     if last.endswith(_PASSWORD_WORDS):
-        return "a password", True
+        return "a password", _ANY
+    if last == "pass" and (len(words) == 1 or words[-2] not in _NOT_PASSWORD_PASS):
+        return "a password", _NOT_A_NUMBER
     pair = (words[-2], last) if len(words) > 1 else None
     if pair in _KEY_PAIRS:
-        return _KEY_PAIRS[pair], False
+        return _KEY_PAIRS[pair], _TOKEN_SHAPED
     if last in _KEY_WORDS:
-        return _KEY_WORDS[last], False
+        return _KEY_WORDS[last], _TOKEN_SHAPED
+    if last == "key" and len(words) > 1 and words[-2] in _SERVICES:
+        return "an API key", _TOKEN_SHAPED
+    if last == "key" and (len(words) == 1 or words[-2] not in _NOT_CREDENTIAL_KEYS):
+        return "a key", _LONG_TOKEN  # LICENSE_KEY, MY_KEY: but not sort_key, s3_key
+    if last == "pat":  # GITLAB_PAT, GITHUB_PAT: a personal access token
+        return "a personal access token", _TOKEN_SHAPED
     if last.endswith("secret"):
-        return "a secret", False
+        return "a secret", _TOKEN_SHAPED
     if last.endswith("token") and not (len(words) > 1 and words[-2] in _TOKENIZER_WORDS):
-        return "a token", False
+        return "a token", _TOKEN_SHAPED
     if last in ("credential", "credentials", "creds"):
-        return "credentials", False
+        return "credentials", _TOKEN_SHAPED
     return None
 
 
@@ -204,10 +296,15 @@ def _secret_kind(key: str, value: str) -> str | None:
     named = _secret_name(key)
     if named is None or _stands_in(text):
         return None
-    kind, password = named
-    if password:
+    kind, counts = named
+    if counts == _ANY:
         return kind
+    if counts == _NOT_A_NUMBER:
+        numeric = text.replace(".", "", 1).lstrip("-").isdigit()
+        return None if numeric or text.lower() in ("yes", "no", "on", "off") else kind
     if not _credential_shaped(text):
+        return None
+    if counts == _LONG_TOKEN and not _LONG_TOKEN_SHAPE.fullmatch(text):
         return None
     if _AWS_SECRET_SHAPE.fullmatch(text) and kind in ("a secret", "a secret key"):
         return "an AWS secret access key"
@@ -231,15 +328,24 @@ def secret_in_plain_text(job: Job) -> Iterator[Violation]:
     ## What it does
     Looks at every entry of `HyperParameters` and `Environment` for a credential:
 
-    - by the shape of the value, whatever the key is called: AWS access key IDs
-      (`AKIA`/`ASIA` + 16), private keys (`-----BEGIN ... PRIVATE KEY-----`), GitHub tokens
-      (`ghp_`, `github_pat_`, ...), Slack tokens (`xoxb-`, ...), Hugging Face tokens (`hf_`),
-      JSON Web Tokens, and a password in a URL (`scheme://user:password@host`);
+    - by the shape of the value, whatever the key is called, as each provider documents its
+      keys: AWS access key IDs (`AKIA`/`ASIA` + 16), private keys (`-----BEGIN ... PRIVATE
+      KEY-----`), GitHub tokens (`ghp_`, `github_pat_`, ...), GitLab tokens (`glpat-`,
+      `gldt-`, ...), OpenAI keys (`sk-proj-`, `sk-svcacct-`, `sk-` + 32 or more), Anthropic
+      keys (`sk-ant-api03-...`), Hugging Face tokens (`hf_`), Google API keys (`AIza` + 35),
+      Slack tokens (`xoxb-`, `xapp-`, ...) and webhook URLs, Stripe keys (`sk_live_`,
+      `rk_test_`, ...), Azure storage account keys (`AccountKey=...` in a connection
+      string), JSON Web Tokens, and a password in a URL (`scheme://user:password@host`);
     - by the name of the key, when its last word is a credential word: `password`, `passwd`,
-      `pwd`, `passphrase` (any non-empty value), `secret`, `token`, `api_key`/`apikey`,
-      `secret_key`, `private_key`, `access_key`, `credentials` (a value of 8 or more
-      characters without spaces). `aws_secret_access_key`, or a 40-character base64 value
-      under a secret key name, is reported as an AWS secret access key.
+      `pwd`, `passphrase` (any non-empty value); `pass` (`DB_PASS`; any value but a number or
+      a yes/no: `num_pass`, `second_pass` count passes over the data); `secret`, `token`,
+      `api_key`/`apikey`, `secret_key`, `private_key`, `access_key`, `credentials`, `pat`, and
+      `key` after a service's name (`OPENAI_KEY`, `WANDB_KEY`) (a value of 8 or more
+      characters without spaces); any other name ending in `key`, unless the word before
+      names a place in data (`sort_key`, `s3_key`, `kms_key`, ...), when its value is a long
+      token (20 or more letters and digits, both, and no dots or slashes).
+      `aws_secret_access_key`, or a 40-character base64 value under a secret key name, is
+      reported as an AWS secret access key.
 
     Values that stand for a secret kept elsewhere are left alone: `${VAR}`, `$VAR`,
     `{{resolve:secretsmanager:...}}`, ARNs of Secrets Manager secrets and SSM parameters,

@@ -359,6 +359,28 @@ SECRETS = [
     ("HyperParameters", "apiKey", "k3y-0123456789", "an API key"),
     ("Environment", "MLFLOW_TRACKING_TOKEN", "abcd1234efgh5678", "a token"),
     ("Environment", "COMET_CREDENTIALS", "user1:pa55w0rd", "credentials"),
+    # The providers most used with training jobs, by the shape of their keys
+    ("Environment", "OPENAI_KEY", "sk-" + "proj-" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z" * 2,
+     "an OpenAI API key"),
+    ("Environment", "LLM", "sk-" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb3dEf6hIj9kLm2n",
+     "an OpenAI API key"),
+    ("Environment", "CLAUDE", "sk-" + "ant-api03-" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z-_" * 3,
+     "an Anthropic API key"),
+    ("HyperParameters", "hub", "hf_" + "QmVzTnXrLpKwHsYdGcBjFaEuNiOtRqWxZv", "a Hugging Face token"),
+    ("Environment", "GITLAB_PAT", "glpat-" + "x7Yb2Kq9Lm4Np6Rs8Tv1", "a GitLab token"),
+    ("Environment", "GOOGLE_API", "AIza" + "SyB3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z0A", "a Google API key"),
+    ("Environment", "ALERTS", "https://hooks.slack.com/" + "services/T0000ABCD/B0000EFGH/" + "x" * 24,
+     "a Slack webhook URL"),
+    ("Environment", "PAYMENTS", "sk_" + "live_" + "4eC39HqLyjWDarjtT1zdp7dc", "a Stripe API key"),
+    ("Environment", "AZURE_STORAGE", "DefaultEndpointsProtocol=https;AccountName=ml;AccountKey="
+     + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z" * 2 + "Ab3dEf6hIj9kLm2nOp5qRs==;EndpointSuffix=core.windows.net",
+     "an Azure storage account key"),
+    # ... and by their names: a service's KEY, PASS, PAT
+    ("Environment", "WANDB_KEY", "0123456789abcdef0123456789abcdef01234567", "an API key"),
+    ("Environment", "DB_PASS", "hunter22", "a password"),
+    ("Environment", "SMTP_PASS", "s3cr3t", "a password"),
+    ("Environment", "GITHUB_PAT", "x7Yb2Kq9Lm4Np6Rs8Tv1", "a personal access token"),
+    ("Environment", "LICENSE_KEY", "A1B2C3D4E5F6G7H8I9J0K1L2", "a key"),
 ]  # fmt: skip
 
 
@@ -416,6 +438,21 @@ NOT_SECRETS = [
     ("Environment", "DATABASE_URL", "postgresql://app:${DB_PASSWORD}@db.internal:5432/app"),
     ("Environment", "GOOGLE_APPLICATION_CREDENTIALS", "/opt/ml/input/config/gcp.json"),
     ("Environment", "PWD", "code"),  # the shell's working directory, not a password
+    # a name that ends in key or pass and holds no credential
+    ("HyperParameters", "sort_key", "timestamp"),
+    ("HyperParameters", "s3_key", "data/train/part-0001.csv"),
+    ("HyperParameters", "model_key", "xgboost_model_v2_2026_11"),
+    ("HyperParameters", "feature_key", "customer_id_hash_v2_2026"),
+    ("HyperParameters", "kms_key", "arn:aws:kms:us-east-1:123456789012:key/1234abcd"),
+    ("HyperParameters", "key", "value"),
+    ("HyperParameters", "label_key", "churned"),
+    ("HyperParameters", "num_pass", "3"),
+    ("HyperParameters", "second_pass", "true"),
+    ("HyperParameters", "bypass", "abcdefghijkl"),
+    ("Environment", "DB_PASS", "${DB_PASS}"),
+    ("Environment", "OPENAI_KEY", "sk-..."),
+    ("HyperParameters", "task", "ask-me-anything"),  # sk- inside a word
+    ("Environment", "WANDB_KEY", "none"),
 ]  # fmt: skip
 
 
