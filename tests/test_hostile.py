@@ -591,6 +591,9 @@ ADVERSARIAL = {
     "spaces": " " * MIB,
     "JSONPath": "$." * (MIB // 2),
     "pip installs": "pip install " * (MIB // 12),
+    "provider key starts": "sk-ant-sk-proj-glpat-AIzaxapp-0-" * (MIB // 32),
+    "connection strings": "AccountKey=" * (MIB // 11),
+    "long token runs": "a1" * (MIB // 2) + ".",
 }
 _ADVERSARIAL_RUN = """
 import json, sys, time
