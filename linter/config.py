@@ -51,6 +51,7 @@ class Settings(NamedTuple):
     severity: Mapping[str, Severity] | None = None
     exclude: tuple[str, ...] = ()
     per_file_ignores: Mapping[str, tuple[str, ...]] | None = None
+    region: str | None = None
     policy: Policy = Policy()
 
     @property
@@ -229,6 +230,7 @@ def show_settings(settings: Settings | None) -> str:
         _entry("severity", dict(settings.severity or {})),
         _entry("exclude", settings.exclude),
         _entry("per-file-ignores", dict(settings.per_file_ignores or {})),
+        _entry("region", settings.region) if settings.region else "# region: not set",
         "",
         "[rules]",
     ]

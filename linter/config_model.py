@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
+from sagelint.job import REGION_NAME
 from sagelint.rule_api import Rule
 from sagelint.selectors import find_rule, matches
 
@@ -79,6 +80,7 @@ Glob = Annotated[str, StringConstraints(min_length=1)]
 Level = Literal["error", "warning", "info"]
 Count = Annotated[StrictInt, Field(ge=1)]
 Pattern = Annotated[str, AfterValidator(_compiles)]
+Region = Annotated[str, StringConstraints(pattern=REGION_NAME)]
 
 
 def _kebab(name: str) -> str:
@@ -168,6 +170,12 @@ class ConfigFile(BaseModel):
         {},
         description="Rules to ignore in some files: a glob (as in exclude) and the codes, "
         "prefixes or names it ignores. Suppressed findings are counted in the summary.",
+    )
+    region: Region | None = Field(
+        None,
+        description="The AWS Region request specs are created in (a DescribeTrainingJob "
+        "response says its own, in its ARN): what SM110 compares KMS key ARNs with. "
+        "`sagelint lint --region` wins over it.",
     )
     rules: RulesTable = Field(
         default_factory=lambda: RulesTable.model_validate({}),

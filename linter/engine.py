@@ -62,6 +62,7 @@ class Options(NamedTuple):
     baseline: Counter[str] | None = None
     jobs: int | None = None  # worker processes for many files; None: one per CPU
     show_source: bool = False  # each finding with its source line (Finding.source)
+    region: str | None = None  # the region of request specs (a response's is in its ARN)
 
 
 def _matching_globs(path: str, matcher: Callable[[str], list[str]], root: str) -> list[str]:
@@ -215,6 +216,8 @@ class Linter:
     def _check(self, document: Document) -> list[Finding]:
         """Validate and run the rules on one document: its findings, less suppressed ones."""
         job = document.job
+        if self.options.region and job.given_region is None:
+            job = job._replace(given_region=self.options.region)
         found: list[tuple[str, str, str]] = []  # (code, pointer, message)
         if self._schema_codes:
             from sagelint.schema.validate import validate_job

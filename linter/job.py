@@ -48,6 +48,8 @@ REQUEST_MEMBERS = frozenset(
 )
 
 
+# An AWS Region's name: us-east-1, us-gov-west-1, cn-north-1, ap-southeast-5.
+REGION_NAME = r"^[a-z]{2,4}(-[a-z]+)+-\d+$"
 _LONG_LIMIT = 2**63  # the API's widest integer type is a 64-bit signed long
 
 
@@ -104,10 +106,28 @@ class Job(NamedTuple):
     # What S3 holds under each channel's S3Uri (S3Uri -> sagelint.s3_listing.S3Listing) when the
     # audit or `lint --s3` listed it; None otherwise (SM203, SM205, SM206 then say nothing).
     s3: Mapping[str, Any] | None = None
+    # The region the job runs in when the document does not say (a request spec): --region or
+    # the configuration's region. A DescribeTrainingJob response's own, in its ARN, wins.
+    given_region: str | None = None
 
     @property
     def name(self) -> str | None:
         return self.text("TrainingJobName")
+
+    @property
+    def region(self) -> str | None:
+        """The job's region: from its ARN, else the region given; None when neither says."""
+        parts = (self.text("TrainingJobArn") or "").split(":")
+        return parts[3] if len(parts) > 5 and parts[3] else self.given_region
+
+    @property
+    def account(self) -> str | None:
+        """The job's account: from its ARN, else from its role's ARN; None when neither says."""
+        for arn in (self.text("TrainingJobArn"), self.text("RoleArn")):
+            parts = (arn or "").split(":")
+            if len(parts) > 5 and parts[4].isdigit():
+                return parts[4]
+        return None
 
     def get(self, *path: Key) -> Any:
         value: Any = self.data

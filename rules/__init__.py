@@ -48,6 +48,9 @@ from sagelint.rules.sm306_runtime_limit_not_set import runtime_limit_not_set
 from sagelint.rules.sm307_warm_pool_kept_alive import warm_pool_kept_alive
 from sagelint.rules.sm308_completed_near_time_limit import completed_near_time_limit
 from sagelint.rules.sm309_instance_not_allowed import instance_not_allowed
+from sagelint.rules.sm313_spot_wait_over_an_hour_without_checkpoints import (
+    spot_wait_over_an_hour_without_checkpoints,
+)
 from sagelint.rules.sm401_status_contradiction import status_contradiction
 from sagelint.rules.sm402_failed_without_reason import failed_without_reason
 from sagelint.rules.sm403_retired_secondary_status import retired_secondary_status
@@ -85,6 +88,7 @@ RULES: tuple[Rule, ...] = (
     warm_pool_kept_alive,
     completed_near_time_limit,
     instance_not_allowed,
+    spot_wait_over_an_hour_without_checkpoints,
     status_contradiction,
     failed_without_reason,
     retired_secondary_status,

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from sagelint.job import Job
 from sagelint.rule_api import Violation, rule
+from sagelint.rules._algorithms import CHECKPOINTING, builtin_algorithm, marketplace_algorithm
 from sagelint.rules._facts import MODEL_DOCS, SPOT_DOCS, spot
 
 
@@ -24,7 +25,9 @@ def spot_without_checkpoints(job: Job) -> Iterator[Violation]:
     """
     ## What it does
     Checks that a job with `EnableManagedSpotTraining: true` has a `CheckpointConfig` with an
-    `S3Uri`.
+    `S3Uri`. Jobs that train with a built-in algorithm that does not checkpoint, or with an
+    AWS Marketplace algorithm, are SM313's: for them the guide's advice is a limit on
+    `MaxWaitTimeInSeconds`, not a checkpoint location the algorithm would not use.
 
     ## Why is this bad?
     Spot instances can be taken back at any time. The managed spot training guide: "You can
@@ -55,6 +58,9 @@ def spot_without_checkpoints(job: Job) -> Iterator[Violation]:
     """
     if not spot(job) or job.unknown("CheckpointConfig", "S3Uri"):
         return
+    builtin = builtin_algorithm(job)
+    if (builtin is not None and builtin not in CHECKPOINTING) or marketplace_algorithm(job):
+        return  # SM313
     uri = job.text("CheckpointConfig", "S3Uri")
     if uri is not None and uri.strip():
         return

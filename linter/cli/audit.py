@@ -20,6 +20,7 @@ from sagelint.cli.options import (
     report_options,
     s3_max_objects_option,
 )
+from sagelint.job import REGION_NAME
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 
 # Kept here so that --help needs no import of the AWS layer.
 STATUSES = ("InProgress", "Completed", "Failed", "Stopping", "Stopped", "Deleting")
-REGION = r"^[a-z]{2,4}(-[a-z]+)+-\d+$"
 ROLE_ARN = r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$"
 
 DESCRIPTION = """\
@@ -93,7 +93,7 @@ class Since(click.ParamType["datetime"]):
 @click.option(
     "--region",
     "regions",
-    type=ListOf(REGION, "a region name (e.g. eu-west-1)"),
+    type=ListOf(REGION_NAME, "a region name (e.g. eu-west-1)"),
     multiple=True,
     metavar="REGION",
     help="Audit this region; repeat it or separate with commas for several. Default: the "

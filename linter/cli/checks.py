@@ -52,6 +52,7 @@ def build_options(settings: ReportSettings, **options: Any) -> tuple[Options, st
 
     config = configuration(settings.config, settings.isolated)
     if config is not None:
+        options.setdefault("region", config.region)
         options.setdefault("severity", config.severity or {})
         options.setdefault("per_file_ignores", config.per_file_ignores or {})
         options.setdefault("root", config.root)

@@ -9,11 +9,13 @@ import click
 from sagelint.cli.checks import run_checks
 from sagelint.cli.options import (
     EXIT_CODES,
+    Matching,
     ReportSettings,
     Size,
     report_options,
     s3_max_objects_option,
 )
+from sagelint.job import REGION_NAME
 
 if TYPE_CHECKING:
     from sagelint.engine import Linter
@@ -54,6 +56,13 @@ if TYPE_CHECKING:
     help="List the S3 data of each job's channels (standard AWS credential chain, "
     "AWS_PROFILE, AWS_ENDPOINT_URL) so that the S3-aware rules SM203, SM205 and SM206 run.",
 )
+@click.option(
+    "--region",
+    type=Matching(REGION_NAME, "a region name (e.g. eu-west-1)"),
+    metavar="REGION",
+    help="The AWS Region request specs are created in (a DescribeTrainingJob response says its "
+    "own): what SM110 compares KMS key ARNs with. [default: region of the configuration]",
+)
 @s3_max_objects_option
 @click.pass_context
 def lint(ctx: click.Context, /, paths: tuple[str, ...], **values: Any) -> None:
@@ -68,6 +77,8 @@ def lint(ctx: click.Context, /, paths: tuple[str, ...], **values: Any) -> None:
     else:
         findings_of = path_findings(checked, stdin_name)
     options: dict[str, Any] = {"jobs": values["jobs"]}
+    if values["region"] is not None:
+        options["region"] = values["region"]
     if values["max_document_size"] is not None:
         options["max_document_size"] = values["max_document_size"]
     ctx.exit(run_checks(settings, findings_of, **options))

@@ -60,6 +60,19 @@ class Selectors(CommaSeparated):
         ]
 
 
+class Matching(click.ParamType[str]):
+    """One value that matches a pattern."""
+
+    def __init__(self, pattern: str, what: str) -> None:
+        self.name = what
+        self._pattern = re.compile(pattern)
+
+    def convert(self, value: Any, param: Parameter | None, ctx: Context | None) -> str:
+        if not self._pattern.match(str(value)):
+            self.fail(f"{value!r} is not {self.name}", param, ctx)
+        return str(value)
+
+
 class ListOf(click.ParamType[tuple[str, ...]]):
     """An option given once or more, each a comma-separated list of values that match a pattern."""
 

@@ -392,3 +392,72 @@ def test_sm308_near_misses(lint_doc: Lint, changes: dict[str, Any]) -> None:
 )
 def test_sm308_silent_on_real_completed_jobs(name: str) -> None:
     assert only(lint_paths(REAL / name, select=["SM308"]), "SM308") == []
+
+
+# --- SM313 spot-wait-over-an-hour-without-checkpoints ----------------------------------------
+
+DIGEST = "@sha256:" + "8b3f2c1d0e9a7b6c" * 4
+KMEANS = "382416733822.dkr.ecr.us-east-1.amazonaws.com/kmeans" + DIGEST
+XGBOOST = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost" + DIGEST
+MARKETPLACE = "arn:aws:sagemaker:us-east-1:865070037744:algorithm/scikit-decision-trees-1542"
+
+
+def algorithm_spot(make: Callable[[], dict[str, Any]], wait: int = 7200, **algorithm: str) -> Any:
+    job = spot(make(), wait=wait)
+    job["StoppingCondition"]["MaxRuntimeInSeconds"] = min(wait, 86_400)
+    job["AlgorithmSpecification"] = {"TrainingInputMode": "File", **algorithm}
+    return job
+
+
+@pytest.mark.parametrize("make", [clean_request, clean_describe])
+def test_sm313_fires_on_a_built_in_algorithm_that_does_not_checkpoint(
+    lint_doc: Lint, make: Callable[[], dict[str, Any]]
+) -> None:
+    job = algorithm_spot(make, TrainingImage=KMEANS)  # with a CheckpointConfig: no use to kmeans
+    [finding] = only(lint_doc(job, select=["SM313"]), "SM313")
+    assert finding.pointer == "/StoppingCondition/MaxWaitTimeInSeconds"
+    assert finding.severity == "error"
+    assert finding.message.startswith(
+        "managed Spot training with the built-in algorithm kmeans, which does not checkpoint, "
+        "is limited to a MaxWaitTimeInSeconds of 3,600 s (60 min), not 7,200 s (2 h)"
+    )
+
+
+def test_sm313_a_checkpointing_built_in_algorithm_needs_a_checkpoint_config(lint_doc: Lint) -> None:
+    job = algorithm_spot(clean_request, TrainingImage=XGBOOST)
+    assert only(lint_doc(job, select=["SM313"]), "SM313") == []
+    del job["CheckpointConfig"]
+    [finding] = only(lint_doc(job, select=["SM313", "SM304"]), "SM313")
+    assert "sagemaker-xgboost without CheckpointConfig" in finding.message
+
+
+def test_sm313_fires_on_a_marketplace_algorithm_without_checkpoints(lint_doc: Lint) -> None:
+    job = algorithm_spot(clean_request, AlgorithmName=MARKETPLACE)
+    del job["CheckpointConfig"]
+    found = lint_doc(job, select=["SM313", "SM304"])
+    assert [f.rule for f in found] == ["SM313"]  # and not SM304's advice to add checkpoints
+    assert "an AWS Marketplace algorithm (account 865070037744)" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("wait", "algorithm"),
+    [
+        (3600, {"TrainingImage": KMEANS}),  # within the limit
+        (7200, {"TrainingImage": KMEANS.replace("382416733822", "123456789012")}),  # own image
+        (7200, {"TrainingImage": KMEANS.replace("us-east-1", "us-west-2")}),  # not AWS's there
+        (7200, {"AlgorithmName": MARKETPLACE.replace("865070037744", "123456789012")}),  # own
+        (7200, {"AlgorithmName": "my-algorithm"}),  # a name: the job's own account
+    ],
+)
+def test_sm313_near_misses(lint_doc: Lint, wait: int, algorithm: dict[str, str]) -> None:
+    job = algorithm_spot(clean_request, wait=wait, **algorithm)
+    del job["CheckpointConfig"]
+    assert only(lint_doc(job, select=["SM313"]), "SM313") == []
+
+
+def test_sm304_leaves_built_in_algorithms_that_do_not_checkpoint_to_sm313(lint_doc: Lint) -> None:
+    job = algorithm_spot(clean_request, TrainingImage=KMEANS)
+    del job["CheckpointConfig"]
+    assert [f.rule for f in lint_doc(job, select=["SM304", "SM313"])] == ["SM313"]
+    job["AlgorithmSpecification"]["TrainingImage"] = XGBOOST  # checkpoints: SM304's advice too
+    assert sorted(f.rule for f in lint_doc(job, select=["SM304", "SM313"])) == ["SM304", "SM313"]
