@@ -28,6 +28,13 @@ from sagelint.rules.sm105_inter_container_traffic_unencrypted import (
 from sagelint.rules.sm106_secret_in_plain_text import secret_in_plain_text
 from sagelint.rules.sm107_volume_key_on_local_storage import volume_key_on_local_storage
 from sagelint.rules.sm108_remote_debug_enabled import remote_debug_enabled
+from sagelint.rules.sm109_private_registry_without_vpc import private_registry_without_vpc
+from sagelint.rules.sm111_marketplace_algorithm_without_network_isolation import (
+    marketplace_algorithm_without_network_isolation,
+)
+from sagelint.rules.sm112_private_registry_without_vpc_access import (
+    private_registry_without_vpc_access,
+)
 from sagelint.rules.sm201_gzip_outside_pipe_mode import gzip_outside_pipe_mode
 from sagelint.rules.sm202_recordio_outside_pipe_mode import recordio_outside_pipe_mode
 from sagelint.rules.sm203_sharded_over_too_few_objects import sharded_over_too_few_objects
@@ -70,6 +77,9 @@ RULES: tuple[Rule, ...] = (
     secret_in_plain_text,
     volume_key_on_local_storage,
     remote_debug_enabled,
+    private_registry_without_vpc,
+    marketplace_algorithm_without_network_isolation,
+    private_registry_without_vpc_access,
     gzip_outside_pipe_mode,
     recordio_outside_pipe_mode,
     sharded_over_too_few_objects,

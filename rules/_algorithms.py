@@ -7,6 +7,7 @@ import re
 from typing import NamedTuple
 
 from sagelint.job import Job
+from sagelint.patterns import Pattern
 from sagelint.rules._algorithm_images import REGISTRIES
 
 # ACCOUNT.dkr.ecr[-fips].REGION.amazonaws.com[.cn]/REPOSITORY[:TAG][@DIGEST]
@@ -25,6 +26,27 @@ CHECKPOINTING = frozenset(
      "linear-learner"}
 )  # fmt: skip
 CHECKPOINTS_DOCS = "https://docs.aws.amazon.com/sagemaker/latest/dg/model-checkpoints.html"
+
+
+# An image reference as SageMaker takes it: "registry/repository[:tag]" or
+# "registry/repository[@digest]" (model docs of AlgorithmSpecification.TrainingImage), with the
+# grammar of the OCI distribution reference (lower-case path components, tags of up to 128
+# characters). Anything else (a placeholder such as "..." or "TrainingImage") is not looked at.
+_REFERENCE = Pattern(
+    r"""
+    (?P<registry>[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*(?::[0-9]+)?)
+    /(?P<repository>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)
+    (?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?
+    (?:@(?P<digest>[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}))?
+    """,
+    re.VERBOSE,
+)
+
+
+def image_reference(image: str) -> re.Match[str] | None:
+    """The parts of an image reference (``registry``, ``repository``, ``tag``, ``digest``), or
+    None for what is not one (a placeholder, a name without a registry part)."""
+    return _REFERENCE.fullmatch(image)
 
 
 class EcrImage(NamedTuple):

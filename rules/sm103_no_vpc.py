@@ -28,6 +28,8 @@ def no_vpc(job: Job) -> Iterator[Violation]:
     """
     ## What it does
     Checks that the job has a `VpcConfig` with at least one subnet and one security group.
+    A job that pulls its image from a private registry through its VPC
+    (`TrainingRepositoryAccessMode: Vpc`) and has no `VpcConfig` is SM109's, an error.
 
     ## Why is this bad?
     The model docs of `VpcConfig`: it "specifies the VPC that you want your training job to
@@ -53,13 +55,13 @@ def no_vpc(job: Job) -> Iterator[Violation]:
     if job.unknown("VpcConfig"):
         return
     vpc = job.get("VpcConfig")
-    if vpc is None:
+    access = ("AlgorithmSpecification", "TrainingImageConfig", "TrainingRepositoryAccessMode")
+    if vpc is None and job.text(*access) != "Vpc":  # (with Vpc access: SM109)
         yield Violation(
             "",
             "no VpcConfig: the training containers run outside your VPC, beyond your security "
             "groups, VPC endpoints and flow logs",
         )
-        return
     if not isinstance(vpc, Mapping):
         return  # the schema check reports the wrong type
     missing = [

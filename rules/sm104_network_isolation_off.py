@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from sagelint.job import Job
 from sagelint.rule_api import Violation, rule
+from sagelint.rules._algorithms import marketplace_algorithm
 from sagelint.rules._facts import MODEL_DOCS, false_or_unset
 
 
@@ -24,7 +25,8 @@ def network_isolation_off(job: Job) -> Iterator[Violation]:
     """
     ## What it does
     Checks that `EnableNetworkIsolation` is `true`; `false` and absent (which means false)
-    both fire.
+    both fire. A request spec that trains with an AWS Marketplace algorithm is SM111's: there
+    the missing isolation is an error, the request is refused.
 
     ## Why is this bad?
     The model docs of `EnableNetworkIsolation`: "Isolates the training container. No inbound
@@ -48,6 +50,8 @@ def network_isolation_off(job: Job) -> Iterator[Violation]:
     ```
     Bake dependencies into the image; input channels and the model upload keep working.
     """
+    if job.kind == "create" and marketplace_algorithm(job) is not None:
+        return  # SM111: an error there
     off = false_or_unset(job, "EnableNetworkIsolation")
     if off is not None:
         where, state = off

@@ -4,26 +4,11 @@ digest.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from sagelint.job import Job
-from sagelint.patterns import Pattern
 from sagelint.rule_api import Violation, rule
-
-# An image reference as SageMaker takes it: "registry/repository[:tag]" or
-# "registry/repository[@digest]" (model docs of AlgorithmSpecification.TrainingImage), with the
-# grammar of the OCI distribution reference (lower-case path components, tags of up to 128
-# characters). Anything else (a placeholder such as "..." or "TrainingImage") is not looked at.
-_REFERENCE = Pattern(
-    r"""
-    (?P<registry>[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*(?::[0-9]+)?)
-    /(?P<repository>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)
-    (?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?
-    (?:@(?P<digest>[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}))?
-    """,
-    re.VERBOSE,
-)
+from sagelint.rules._algorithms import image_reference
 
 
 @rule(
@@ -85,7 +70,7 @@ def image_not_pinned_by_digest(job: Job) -> Iterator[Violation]:
     image = job.text("AlgorithmSpecification", "TrainingImage")
     if image is None:
         return
-    reference = _REFERENCE.fullmatch(image.strip())
+    reference = image_reference(image.strip())
     if reference is None or reference.group("digest") is not None:
         return
     registry, repository = reference.group("registry"), reference.group("repository")

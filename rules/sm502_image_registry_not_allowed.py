@@ -51,7 +51,7 @@ def image_registry_not_allowed(job: Job, policy: Policy) -> Iterator[Violation]:
     ```
     ```json
     {"AlgorithmSpecification": {"TrainingInputMode": "File", "TrainingImage":
-        "docker.io/someone/train@sha256:0f5a1c5d8e8f6b1ad3a0a4e3c0bd5d6c3b1e0e1e4f9a0b7c6d5e4f3a2b1c0d9e"}}
+        "999999999999.dkr.ecr.us-east-1.amazonaws.com/someone-else/train@sha256:0f5a1c5d8e8f6b1a"}}
     ```
 
     ## How to fix

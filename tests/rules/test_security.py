@@ -631,3 +631,102 @@ def test_sm108_on_a_real_document(lint_doc: Lint) -> None:
     # The ACK debugger job uses SageMaker Debugger (DebugHookConfig), not remote debugging.
     document = real("ack-sagemaker-controller-describe-inprogress-debugger.json")
     assert only(lint_doc(document, select=["SM108"]), "SM108") == []
+
+
+# --- SM109 private-registry-without-vpc, SM112 private-registry-without-vpc-access -------------
+
+REGISTRY_IMAGE = "registry.internal.example.com/ml/train@sha256:" + "0f5a1c5d" * 4
+ACCESS_VPC = {"TrainingRepositoryAccessMode": "Vpc"}
+
+
+def with_image(make: Any, image: str, **config: Any) -> dict[str, Any]:
+    job: dict[str, Any] = make()
+    job["AlgorithmSpecification"]["TrainingImage"] = image
+    if config:
+        job["AlgorithmSpecification"]["TrainingImageConfig"] = config
+    return job
+
+
+@pytest.mark.parametrize("make", [clean_request, clean_describe])
+def test_sm109_fires_on_vpc_access_without_a_vpc(lint_doc: Lint, make: Any) -> None:
+    job = with_image(make, REGISTRY_IMAGE, **ACCESS_VPC)
+    del job["VpcConfig"]
+    found = lint_doc(job, select=["SM1"])
+    assert [f.rule for f in found] == ["SM109"]  # not also SM103: one finding for one problem
+    assert found[0].pointer == (
+        "/AlgorithmSpecification/TrainingImageConfig/TrainingRepositoryAccessMode"
+    )
+    assert found[0].line == line_of(found[0], '"TrainingRepositoryAccessMode"')
+
+
+def test_sm109_near_misses(lint_doc: Lint) -> None:
+    assert only(lint_doc(with_image(clean_request, REGISTRY_IMAGE, **ACCESS_VPC)), "SM109") == []
+    job = with_image(clean_request, REGISTRY_IMAGE, TrainingRepositoryAccessMode="Platform")
+    del job["VpcConfig"]
+    assert only(lint_doc(job), "SM109") == []
+
+
+@pytest.mark.parametrize(
+    "image",
+    [REGISTRY_IMAGE, "docker.io/library/python@sha256:" + "ab12" * 8, "localhost:5000/train:1"],
+)
+def test_sm112_fires_on_an_image_outside_ecr_without_vpc_access(lint_doc: Lint, image: str) -> None:
+    [finding] = only(lint_doc(with_image(clean_request, image), select=["SM112"]), "SM112")
+    assert finding.pointer == "/AlgorithmSpecification/TrainingImage"
+    assert f"training image {image} is not in Amazon ECR" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("make", "image", "config"),
+    [
+        (clean_request, REGISTRY_IMAGE, ACCESS_VPC),
+        (clean_request, "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/train:1", {}),
+        (clean_request, "123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/train:1", {}),
+        (clean_request, "{{ training_image }}", {}),
+        (clean_describe, REGISTRY_IMAGE, {}),  # a job that exists was accepted
+    ],
+)
+def test_sm112_near_misses(lint_doc: Lint, make: Any, image: str, config: dict[str, str]) -> None:
+    assert only(lint_doc(with_image(make, image, **config)), "SM112") == []
+
+
+# --- SM111 marketplace-algorithm-without-network-isolation ------------------------------------
+
+MARKETPLACE = "arn:aws:sagemaker:us-east-1:865070037744:algorithm/xgb-tabular-15423055"
+
+
+def marketplace(isolation: Any = None, name: str = MARKETPLACE) -> dict[str, Any]:
+    job = clean_request()
+    job["AlgorithmSpecification"] = {"AlgorithmName": name, "TrainingInputMode": "File"}
+    job["EnableNetworkIsolation"] = isolation  # None: absent
+    return job
+
+
+@pytest.mark.parametrize("isolation", [None, False])
+def test_sm111_fires_on_a_marketplace_algorithm_without_isolation(
+    lint_doc: Lint, isolation: Any
+) -> None:
+    found = lint_doc(marketplace(isolation), select=["SM1"])
+    assert [f.rule for f in found] == ["SM111"]  # SM104's warning would say less
+    assert "AWS Marketplace one (account 865070037744)" in found[0].message
+    assert found[0].severity == "error"
+
+
+@pytest.mark.parametrize(
+    "job",
+    [
+        marketplace(True),
+        marketplace(None, MARKETPLACE.replace("865070037744", "123456789012")),  # own account
+        marketplace(None, "my-algorithm"),  # a name: an algorithm of the job's account
+    ],
+    ids=["isolated", "own account", "by name"],
+)
+def test_sm111_near_misses(lint_doc: Lint, job: dict[str, Any]) -> None:
+    assert only(lint_doc(job), "SM111") == []
+
+
+def test_sm111_is_for_requests_and_sm104_still_speaks_of_a_job_that_exists(lint_doc: Lint) -> None:
+    job = clean_describe()
+    job["AlgorithmSpecification"] = {"AlgorithmName": MARKETPLACE, "TrainingInputMode": "File"}
+    job["EnableNetworkIsolation"] = False
+    assert [f.rule for f in lint_doc(job, select=["SM104", "SM111"])] == ["SM104"]
