@@ -29,6 +29,7 @@ from sagelint.rules.sm106_secret_in_plain_text import secret_in_plain_text
 from sagelint.rules.sm107_volume_key_on_local_storage import volume_key_on_local_storage
 from sagelint.rules.sm108_remote_debug_enabled import remote_debug_enabled
 from sagelint.rules.sm109_private_registry_without_vpc import private_registry_without_vpc
+from sagelint.rules.sm110_kms_key_in_another_region import kms_key_in_another_region
 from sagelint.rules.sm111_marketplace_algorithm_without_network_isolation import (
     marketplace_algorithm_without_network_isolation,
 )
@@ -44,8 +45,9 @@ from sagelint.rules.sm206_sharded_skewed_object_sizes import sharded_skewed_obje
 from sagelint.rules.sm207_augmented_manifest_outside_pipe_mode import (
     augmented_manifest_outside_pipe_mode,
 )
-from sagelint.rules.sm208_file_mode_without_volume_size import file_mode_without_volume_size
+from sagelint.rules.sm208_ebs_volume_size_not_set import ebs_volume_size_not_set
 from sagelint.rules.sm209_duplicate_channel_name import duplicate_channel_name
+from sagelint.rules.sm210_output_inside_input_prefix import output_inside_input_prefix
 from sagelint.rules.sm301_runtime_above_service_maximum import runtime_above_service_maximum
 from sagelint.rules.sm302_runtime_above_policy import runtime_above_policy
 from sagelint.rules.sm303_spot_wait_below_runtime import spot_wait_below_runtime
@@ -78,6 +80,7 @@ RULES: tuple[Rule, ...] = (
     volume_key_on_local_storage,
     remote_debug_enabled,
     private_registry_without_vpc,
+    kms_key_in_another_region,
     marketplace_algorithm_without_network_isolation,
     private_registry_without_vpc_access,
     gzip_outside_pipe_mode,
@@ -87,8 +90,9 @@ RULES: tuple[Rule, ...] = (
     file_mode_data_exceeds_volume,
     sharded_skewed_object_sizes,
     augmented_manifest_outside_pipe_mode,
-    file_mode_without_volume_size,
+    ebs_volume_size_not_set,
     duplicate_channel_name,
+    output_inside_input_prefix,
     runtime_above_service_maximum,
     runtime_above_policy,
     spot_wait_below_runtime,

@@ -96,3 +96,20 @@ def spot(job: Job) -> bool:
 RETIRED_SECONDARY = frozenset(
     {"LaunchingMLInstances", "PreparingTrainingStack", "DownloadingTrainingImage"}
 )
+
+
+def bucket_of(uri: str | None) -> str | None:
+    """The bucket of an ``s3://bucket/key`` URI (or an ``https://`` one of path style)."""
+    if uri is None:
+        return None
+    for scheme in ("s3://", "https://"):
+        if uri.startswith(scheme):
+            return uri[len(scheme) :].partition("/")[0] or None
+    return None
+
+
+def directory_bucket(uri: str | None) -> bool:
+    """Whether an S3 URI is in an S3 Express One Zone directory bucket: its name ends in
+    ``--x-s3`` (S3's naming rule for directory buckets: ``bucket-base-name--zone-id--x-s3``)."""
+    bucket = bucket_of(uri)
+    return bucket is not None and bucket.endswith("--x-s3")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from sagelint.job import Job
 from sagelint.rule_api import Violation, rule
-from sagelint.rules._facts import MODEL_DOCS
+from sagelint.rules._facts import MODEL_DOCS, directory_bucket
 
 
 @rule(
@@ -24,7 +24,9 @@ from sagelint.rules._facts import MODEL_DOCS
 def output_without_kms_key(job: Job) -> Iterator[Violation]:
     """
     ## What it does
-    Checks that `OutputDataConfig.KmsKeyId` names a KMS key for the model artifacts.
+    Checks that `OutputDataConfig.KmsKeyId` names a KMS key for the model artifacts. An output
+    path in an S3 Express One Zone directory bucket (a bucket name ending in `--x-s3`) is left
+    alone: the model says a KMS key is not supported there.
 
     ## Why is this bad?
     Without it, SageMaker encrypts the artifacts with the account's default key for Amazon S3
@@ -32,6 +34,14 @@ def output_without_kms_key(job: Job) -> Iterator[Violation]:
     SageMaker uses the default KMS key for Amazon S3 for your role's account"). Access to
     that key cannot be limited per team or revoked per model, and it cannot be audited apart
     from every other object in the account.
+
+    Directory buckets are the exception. The same model docs: "If the output data is stored in
+    Amazon S3 Express One Zone, it is encrypted with server-side encryption with Amazon S3
+    managed keys (SSE-S3). KMS key is not supported for Amazon S3 Express One Zone"; the
+    developer guide: "Server-side encryption with AWS KMS keys (SSE-KMS) is not currently
+    supported for storing SageMaker AI output data in directory buckets." (That such a bucket's
+    name ends in `--x-s3` is S3's naming rule for directory buckets:
+    `bucket-base-name--zone-id--x-s3`.)
 
     ## Example
     ```json
@@ -46,6 +56,8 @@ def output_without_kms_key(job: Job) -> Iterator[Violation]:
     """
     if not job.has("OutputDataConfig") or job.unknown("OutputDataConfig", "KmsKeyId"):
         return
+    if directory_bucket(job.text("OutputDataConfig", "S3OutputPath")):
+        return  # no KMS key there: SSE-S3 only
     key = job.get("OutputDataConfig", "KmsKeyId")
     if key is None:
         where, state = "/OutputDataConfig", "not set"

@@ -34,12 +34,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sagelint.config import load_config
+from sagelint.config import Settings, load_config
 from sagelint.engine import Linter, Options
 from sagelint.job import Kind, Unknown, make_job
 from sagelint.load.loaders import Document
 from sagelint.load.locate import NOWHERE
-from sagelint.rule_api import Policy, Rule
+from sagelint.rule_api import Rule
 from sagelint.rules import RULES, RULES_BY_CODE
 from sagelint.s3_listing import S3Listing
 
@@ -82,12 +82,12 @@ def members(text: str, language: str = "json") -> dict[str, Any] | None:
     return loaded
 
 
-def policy(example: str, folder: Path) -> Policy:
-    """The policy of the example's TOML block, read as sagelint reads a pyproject.toml."""
+def settings(example: str, folder: Path) -> Settings:
+    """The configuration of the example's TOML block, read as sagelint reads a pyproject.toml."""
     (toml,) = blocks(example, "toml") or [""]
     path = folder / "pyproject.toml"
     path.write_text(toml, encoding="utf-8")
-    return load_config(path).policy
+    return load_config(path)
 
 
 def listings(example: str) -> dict[str, S3Listing] | None:
@@ -128,7 +128,7 @@ def overlay(job: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
 
 
 def fired(
-    job: dict[str, Any], kind: Kind, given: Policy, s3: dict[str, S3Listing] | None
+    job: dict[str, Any], kind: Kind, given: Settings, s3: dict[str, S3Listing] | None
 ) -> list[str]:
     """The codes of every rule that fires on the job (all rules, the policy given)."""
     data = dict(job)
@@ -138,7 +138,7 @@ def fired(
     made = make_job(data, kind=kind, tags=tags)
     assert made is not None
     document = Document("example.json", made._replace(s3=s3), NOWHERE)
-    linter = Linter(Options(policy=given), rules=RULES)
+    linter = Linter(Options(policy=given.policy, region=given.region), rules=RULES)
     return sorted({finding.rule for finding in linter.lint_document(document)})
 
 
@@ -157,7 +157,7 @@ CASES = [
 
 @pytest.mark.parametrize("kind", ["create", "describe"])
 def test_the_clean_jobs_fire_nothing(kind: Kind) -> None:
-    assert fired(CLEAN[kind](), kind, Policy(), None) == []
+    assert fired(CLEAN[kind](), kind, Settings(path=""), None) == []
 
 
 @pytest.mark.parametrize(("rule", "kind"), CASES)
@@ -167,8 +167,8 @@ def test_the_example_fires_exactly_its_rule_and_the_fix_does_not(
     example = section(rule, "Example")
     changes = members(example)
     assert changes is not None, f"{rule.code}: ## Example has no ```json block"
-    given = policy(example, tmp_path)
-    assert given.configures(rule), f"{rule.code} needs {rule.needs}: give a ```toml block"
+    given = settings(example, tmp_path)
+    assert given.policy.configures(rule), f"{rule.code} needs {rule.needs}: give a ```toml block"
     s3 = listings(example)
     job = overlay(CLEAN[kind](), changes)
     assert fired(job, kind, given, s3) == [rule.code]
@@ -227,12 +227,13 @@ def with_unknown(job: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict
 
 
 def findings_of(
-    rule: Rule, job: dict[str, Any], kind: Kind, given: Policy, s3: dict[str, S3Listing] | None
+    rule: Rule, job: dict[str, Any], kind: Kind, given: Settings, s3: dict[str, S3Listing] | None
 ) -> set[tuple[str, str]]:
     made = make_job(dict(job), kind=kind)
     assert made is not None
     document = Document("example.json", made._replace(s3=s3), NOWHERE)
-    linter = Linter(Options(policy=given, select=[rule.code]), rules=RULES)
+    options = Options(policy=given.policy, region=given.region, select=[rule.code])
+    linter = Linter(options, rules=RULES)
     return {(f.pointer, f.message) for f in linter.lint_document(document) if f.rule == rule.code}
 
 
@@ -243,7 +244,7 @@ def test_the_example_made_unknown_never_fires_more(rule: Rule, kind: Kind, tmp_p
     example = section(rule, "Example")
     changes = members(example)
     assert changes is not None
-    given, s3 = policy(example, tmp_path), listings(example)
+    given, s3 = settings(example, tmp_path), listings(example)
     job = overlay(CLEAN[kind](), changes)
     if kind == "describe":
         job.pop("Tags", None)

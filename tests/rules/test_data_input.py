@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sagelint.findings import Finding
 
-from tests.conftest import REAL, line_of, lint_paths, real_documents
+from tests.conftest import REAL, line_of, lint_paths, only, real_documents
 from tests.jobs import clean_describe, clean_request
 
 Lint = Callable[..., list[Finding]]
@@ -343,3 +343,74 @@ def test_sm201_and_sm202_say_nothing_of_a_mode_that_is_a_placeholder(
     if channel_mode is not None:
         channel["InputMode"] = channel_mode
     assert lint_doc(job) == []
+
+
+# --- SM210 output-inside-input-prefix -----------------------------------------------------------
+
+TRAIN = "s3://ml-data-123456789012/churn/train/"
+
+
+@pytest.mark.parametrize(
+    ("member", "pointer"),
+    [
+        (
+            {"OutputDataConfig": {"S3OutputPath": TRAIN + "models/"}},
+            "/OutputDataConfig/S3OutputPath",
+        ),
+        ({"CheckpointConfig": {"S3Uri": TRAIN + "checkpoints/"}}, "/CheckpointConfig/S3Uri"),
+        (
+            {"TensorBoardOutputConfig": {"S3OutputPath": TRAIN + "tb"}},
+            "/TensorBoardOutputConfig/S3OutputPath",
+        ),
+        ({"DebugHookConfig": {"S3OutputPath": TRAIN}}, "/DebugHookConfig/S3OutputPath"),
+        (
+            {
+                "DebugRuleConfigurations": [
+                    {
+                        "RuleConfigurationName": "loss",
+                        "RuleEvaluatorImage": "x",
+                        "S3OutputPath": TRAIN,
+                    }
+                ]
+            },
+            "/DebugRuleConfigurations/0/S3OutputPath",
+        ),
+    ],
+)
+def test_sm210_fires_on_an_output_inside_an_input_prefix(
+    lint_doc: Lint, member: dict[str, Any], pointer: str
+) -> None:
+    job = clean_request()
+    job.update(member)
+    [finding] = only(lint_doc(job, select=["SM210"]), "SM210")
+    assert finding.pointer == pointer
+    assert f"inside the S3 prefix of channel 'train' ({TRAIN})" in finding.message
+
+
+def test_sm210_a_prefix_is_a_string_prefix(lint_doc: Lint) -> None:
+    job = clean_request()
+    job["InputDataConfig"][0]["DataSource"]["S3DataSource"]["S3Uri"] = TRAIN.rstrip("/")
+    job["OutputDataConfig"]["S3OutputPath"] = TRAIN.rstrip("/") + "-models/"
+    assert [f.rule for f in lint_doc(job, select=["SM210"])] == ["SM210"]
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        "s3://ml-models-123456789012/churn/",  # another bucket
+        "s3://ml-data-123456789012/churn/models/",  # beside the channels, not in one
+        "s3://ml-data-123456789012/churn/",  # above the prefix: reads nothing back
+    ],
+)
+def test_sm210_near_misses(lint_doc: Lint, output: str) -> None:
+    job = clean_request()
+    job["OutputDataConfig"]["S3OutputPath"] = output
+    assert only(lint_doc(job, select=["SM210"]), "SM210") == []
+
+
+def test_sm210_a_manifest_names_its_objects(lint_doc: Lint) -> None:
+    job = clean_request()
+    source = s3(job)
+    source.update(S3DataType="ManifestFile", S3Uri=TRAIN + "train.manifest")
+    job["OutputDataConfig"]["S3OutputPath"] = TRAIN + "train.manifest-models/"
+    assert only(lint_doc(job, select=["SM210"]), "SM210") == []

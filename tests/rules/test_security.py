@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import chdir
 from pathlib import Path
 from typing import Any
 
@@ -730,3 +731,78 @@ def test_sm111_is_for_requests_and_sm104_still_speaks_of_a_job_that_exists(lint_
     job["AlgorithmSpecification"] = {"AlgorithmName": MARKETPLACE, "TrainingInputMode": "File"}
     job["EnableNetworkIsolation"] = False
     assert [f.rule for f in lint_doc(job, select=["SM104", "SM111"])] == ["SM104"]
+
+
+# --- SM101 and directory buckets, SM110 kms-key-in-another-region --------------------------------
+
+DIRECTORY_BUCKET = "s3://ml-models--use1-az4--x-s3/churn/"
+KEY = "arn:aws:kms:{}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+@pytest.mark.parametrize("make", [clean_request, clean_describe])
+def test_sm101_is_silent_on_a_directory_bucket(lint_doc: Lint, make: Any) -> None:
+    job = make()
+    job["OutputDataConfig"] = {"S3OutputPath": DIRECTORY_BUCKET}
+    assert only(lint_doc(job, select=["SM101"]), "SM101") == []
+    job["OutputDataConfig"]["S3OutputPath"] = "s3://ml-models-x-s3/churn/"  # not --x-s3
+    assert [f.rule for f in lint_doc(job, select=["SM101"])] == ["SM101"]
+
+
+@pytest.mark.parametrize(
+    ("member", "pointer"),
+    [
+        ("OutputDataConfig", "/OutputDataConfig/KmsKeyId"),
+        ("ResourceConfig", "/ResourceConfig/VolumeKmsKeyId"),
+    ],
+)
+def test_sm110_fires_on_a_key_of_another_region(lint_doc: Lint, member: str, pointer: str) -> None:
+    job = clean_describe()  # arn:aws:sagemaker:us-east-1:...
+    field = pointer.rsplit("/", 1)[1]
+    job[member][field] = KEY.format("eu-west-1")
+    [finding] = only(lint_doc(job, select=["SM110"]), "SM110")
+    assert finding.pointer == pointer
+    assert finding.message == (
+        f"{member}.{field} is a key of eu-west-1 but the job runs in us-east-1: KMS keys are "
+        "regional"
+    )
+
+
+def test_sm110_takes_a_request_specs_region_from_the_command_line_or_configuration(
+    tmp_path: Path,
+) -> None:
+    job = clean_request()
+    job["OutputDataConfig"]["KmsKeyId"] = KEY.format("eu-west-1")
+    job["ResourceConfig"]["VolumeKmsKeyId"] = KEY.format("eu-west-1")
+    path = tmp_path / "job.json"
+    path.write_text(json.dumps(job), encoding="utf-8")
+    assert "SM110" not in cli("lint", "--isolated", str(path)).stdout  # no region: no guess
+    assert "SM110" in cli("lint", "--isolated", "--region", "us-east-1", str(path)).stdout
+    assert "SM110" not in cli("lint", "--isolated", "--region", "eu-west-1", str(path)).stdout
+    (tmp_path / ".sagelint.toml").write_text('region = "us-west-2"\n', encoding="utf-8")
+    with chdir(tmp_path):
+        assert "a key of eu-west-1 but the job runs in us-west-2" in cli("lint", "job.json").stdout
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        KEY.format("us-east-1"),
+        "1234abcd-12ab-34cd-56ef-1234567890ab",  # a key ID: no region
+        "alias/ml-training",
+        "arn:aws:kms:eu-west-1:123456789012:alias/ml-training".replace("eu-west-1", "us-east-1"),
+        "{{ kms_key }}",
+    ],
+)
+def test_sm110_near_misses(lint_doc: Lint, key: str) -> None:
+    job = clean_describe()
+    job["OutputDataConfig"]["KmsKeyId"] = key
+    assert only(lint_doc(job, select=["SM110"]), "SM110") == []
+
+
+def test_sm110_leaves_the_key_of_a_directory_bucket_to_sm101(lint_doc: Lint) -> None:
+    job = clean_describe()
+    job["OutputDataConfig"] = {
+        "S3OutputPath": DIRECTORY_BUCKET,
+        "KmsKeyId": KEY.format("eu-west-1"),
+    }
+    assert only(lint_doc(job, select=["SM110"]), "SM110") == []

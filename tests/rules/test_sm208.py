@@ -1,4 +1,4 @@
-"""SM208: File or FastFile mode on an EBS-only instance type without VolumeSizeInGB."""
+"""SM208: an EBS-only instance type without VolumeSizeInGB, whatever its channels read."""
 
 from __future__ import annotations
 
@@ -38,7 +38,11 @@ def test_fires_once_at_resource_config(lint_doc: Lint) -> None:
     assert finding.line == line_of(finding, '"ResourceConfig":')
     assert finding.severity == "error"
     assert "ml.m5.xlarge" in finding.message
-    assert "File mode: 'train', 'validation'" in finding.message  # both channels, one finding
+    assert finding.message == (
+        "VolumeSizeInGB is not set on EBS-only ml.m5.xlarge: the model docs say such an instance "
+        "type must define the size of its EBS volume; File-mode channels 'train', 'validation' "
+        "are downloaded onto it"
+    )  # both channels, one finding
 
 
 @pytest.mark.parametrize(
@@ -62,7 +66,7 @@ def test_volume_size(lint_doc: Lint, change: dict[str, Any], fires: bool) -> Non
     [
         ("ml.c5.xlarge", "FastFile", True),
         ("ml.p3.2xlarge", "File", True),
-        ("ml.m5.xlarge", "Pipe", False),  # streams from S3: nothing is downloaded to the volume
+        ("ml.m5.xlarge", "Pipe", True),  # the volume holds the model and scratch space all the same
         ("ml.g5.xlarge", "File", False),  # NVMe instance storage, of a fixed size
         ("ml.p4d.24xlarge", "File", False),
         ("ml.x9.large", "File", False),  # unknown family: no guess
@@ -73,14 +77,21 @@ def test_instance_type_and_mode(lint_doc: Lint, instance_type: str, mode: str, f
     assert bool(only(lint_doc(job, select=["SM208"]), "SM208")) is fires
 
 
-def test_a_channel_can_override_the_job_mode(lint_doc: Lint) -> None:
+def test_the_message_names_the_channels_a_file_mode_downloads(lint_doc: Lint) -> None:
     job = without_volume_size(mode="Pipe")
     job["InputDataConfig"][1]["InputMode"] = "File"
     [finding] = only(lint_doc(job, select=["SM208"]), "SM208")
-    assert "File mode: 'validation'" in finding.message
-    assert "'train'" not in finding.message
+    assert finding.message.endswith("; File-mode channels 'validation' are downloaded onto it")
     job["InputDataConfig"][1]["InputMode"] = "Pipe"
-    assert only(lint_doc(job, select=["SM208"]), "SM208") == []
+    [finding] = only(lint_doc(job, select=["SM208"]), "SM208")
+    assert finding.message.endswith("must define the size of its EBS volume")
+
+
+def test_a_job_without_channels_needs_a_volume_size_too(lint_doc: Lint) -> None:
+    job = without_volume_size()
+    del job["InputDataConfig"]
+    [finding] = only(lint_doc(job, select=["SM208"]), "SM208")
+    assert finding.message.endswith("must define the size of its EBS volume")
 
 
 @pytest.mark.parametrize(
@@ -97,7 +108,7 @@ def test_instance_groups(lint_doc: Lint, types: list[str], fires: bool) -> None:
     findings = only(lint_doc(job, select=["SM208"]), "SM208")
     assert bool(findings) is fires
     if fires:
-        assert "EBS-only ml.c5.xlarge while" in findings[0].message
+        assert "EBS-only ml.c5.xlarge:" in findings[0].message
 
 
 def test_silent_on_serverless_jobs_and_existing_jobs(lint_doc: Lint) -> None:
@@ -121,4 +132,4 @@ def test_real_step_functions_request(lint_doc: Lint) -> None:
     del document["ResourceConfig"]["VolumeSizeInGB"]
     [finding] = only(lint_doc(document, select=["SM208"]), "SM208")
     assert "ml.m4.xlarge" in finding.message
-    assert "File mode: 'train'" in finding.message
+    assert "File-mode channels 'train' are downloaded onto it" in finding.message
