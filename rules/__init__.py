@@ -57,6 +57,9 @@ from sagelint.rules.sm306_runtime_limit_not_set import runtime_limit_not_set
 from sagelint.rules.sm307_warm_pool_kept_alive import warm_pool_kept_alive
 from sagelint.rules.sm308_completed_near_time_limit import completed_near_time_limit
 from sagelint.rules.sm309_instance_not_allowed import instance_not_allowed
+from sagelint.rules.sm310_warm_pool_on_spot import warm_pool_on_spot
+from sagelint.rules.sm311_warm_pool_with_instance_groups import warm_pool_with_instance_groups
+from sagelint.rules.sm312_warm_pool_never_reused import warm_pool_never_reused
 from sagelint.rules.sm313_spot_wait_over_an_hour_without_checkpoints import (
     spot_wait_over_an_hour_without_checkpoints,
 )
@@ -102,6 +105,9 @@ RULES: tuple[Rule, ...] = (
     warm_pool_kept_alive,
     completed_near_time_limit,
     instance_not_allowed,
+    warm_pool_on_spot,
+    warm_pool_with_instance_groups,
+    warm_pool_never_reused,
     spot_wait_over_an_hour_without_checkpoints,
     status_contradiction,
     failed_without_reason,

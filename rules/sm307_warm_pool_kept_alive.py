@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from sagelint.job import Job
 from sagelint.rule_api import Violation, rule
-from sagelint.rules._facts import MODEL_DOCS, instance_count
+from sagelint.rules._facts import MODEL_DOCS, instance_count, spot
 from sagelint.rules._format import duration
+from sagelint.rules._warm_pools import idle_pool_billed
 
 
 @rule(
@@ -28,8 +29,10 @@ def warm_pool_kept_alive(job: Job) -> Iterator[Violation]:
     warm pool.
 
     On a DescribeTrainingJob response the message adds the `WarmPoolStatus` (and the billed
-    retained time when given): the setting is reported whatever the pool became, since the next
-    job made from this one's configuration keeps a pool too.
+    retained time when given). A pool that was `Reused` is not reported: it did what it is for.
+    Nor are the cases other rules say more of: a warm pool on a managed Spot job (SM310) or
+    with instance groups (SM311), which cannot be used at all, and a pool that ended
+    `Terminated` without being reused after billed time (SM312, which says how much).
 
     ## Why is this bad?
     The model docs of `ResourceConfig.KeepAlivePeriodInSeconds`: "The duration of time in
@@ -56,8 +59,10 @@ def warm_pool_kept_alive(job: Job) -> Iterator[Violation]:
     configuration starts within the period; keep the period as short as the gap between them.
     """
     period = job.integer("ResourceConfig", "KeepAlivePeriodInSeconds")
-    if period is None or period <= 0:
-        return
+    if period is None or period <= 0 or spot(job) or job.array("ResourceConfig", "InstanceGroups"):
+        return  # (on Spot: SM310; with instance groups: SM311)
+    if job.text("WarmPoolStatus", "Status") == "Reused" or idle_pool_billed(job):
+        return  # reused as meant; or SM312
     count = instance_count(job)
     kind = job.text("ResourceConfig", "InstanceType")
     plural = count != 1

@@ -283,23 +283,25 @@ def test_sm307_near_misses(lint_doc: Lint, period: Any) -> None:
     assert lint_doc(job, select=["SM307"]) == []
 
 
-@pytest.mark.parametrize(
-    ("name", "status"),
-    [
-        ("ack-sagemaker-controller-describe-warmpool-inuse.json", "(warm pool InUse)"),
-        (
-            "ack-sagemaker-controller-describe-warmpool-reused.json",
-            "(warm pool Reused, 69 s billed)",
-        ),
-    ],
-)
-def test_sm307_fires_on_real_warm_pool_jobs(name: str, status: str) -> None:
-    # ACK's warm pool fixtures keep their instance 70 s after the job: a warm pool, reported
-    # with what the pool became.
-    [finding] = lint_paths(REAL / name, select=["SM307"])
+def test_sm307_fires_on_a_real_warm_pool_in_use() -> None:
+    # ACK's warm pool fixture keeps its instance 70 s after the job: a warm pool, reported with
+    # what the pool is.
+    [finding] = lint_paths(
+        REAL / "ack-sagemaker-controller-describe-warmpool-inuse.json", select=["SM307"]
+    )
     assert finding.line == line_of(finding, '"KeepAlivePeriodInSeconds"')
     assert "70 s: after the job, 1 ml.m4.xlarge instance stays" in finding.message
-    assert finding.message.endswith(status)
+    assert finding.message.endswith("(warm pool InUse)")
+
+
+def test_sm307_is_silent_on_a_real_pool_that_was_reused() -> None:
+    # The pool did what it is for: the next job (ReusedByJob) started on its instance.
+    assert (
+        lint_paths(
+            REAL / "ack-sagemaker-controller-describe-warmpool-reused.json", select=["SM307"]
+        )
+        == []
+    )
 
 
 def test_sm307_silent_on_a_real_job_without_warm_pool() -> None:
@@ -461,3 +463,86 @@ def test_sm304_leaves_built_in_algorithms_that_do_not_checkpoint_to_sm313(lint_d
     assert [f.rule for f in lint_doc(job, select=["SM304", "SM313"])] == ["SM313"]
     job["AlgorithmSpecification"]["TrainingImage"] = XGBOOST  # checkpoints: SM304's advice too
     assert sorted(f.rule for f in lint_doc(job, select=["SM304", "SM313"])) == ["SM304", "SM313"]
+
+
+# --- SM310 warm-pool-on-spot, SM311 warm-pool-with-instance-groups, SM312 warm-pool-never-reused ---
+
+
+def warm_pool(make: Callable[[], dict[str, Any]], period: int = 1800) -> dict[str, Any]:
+    job = make()
+    job["ResourceConfig"]["KeepAlivePeriodInSeconds"] = period
+    return job
+
+
+@pytest.mark.parametrize("make", [clean_request, clean_describe])
+def test_sm310_fires_on_a_warm_pool_on_spot_and_sm307_leaves_it(
+    lint_doc: Lint, make: Callable[[], dict[str, Any]]
+) -> None:
+    job = spot(warm_pool(make))
+    found = lint_doc(job, select=["SM307", "SM310"])
+    assert [(f.rule, f.pointer, f.severity) for f in found] == [
+        ("SM310", "/ResourceConfig/KeepAlivePeriodInSeconds", "error")
+    ]
+    assert "warm pools cannot be used with spot instances" in found[0].message
+
+
+def test_sm311_fires_on_a_warm_pool_with_instance_groups_and_sm307_leaves_it(
+    lint_doc: Lint,
+) -> None:
+    job = warm_pool(clean_request)
+    resources = job["ResourceConfig"]
+    del resources["InstanceType"], resources["InstanceCount"]
+    resources["InstanceGroups"] = [
+        {"InstanceGroupName": "a", "InstanceType": "ml.m5.xlarge", "InstanceCount": 2},
+        {"InstanceGroupName": "b", "InstanceType": "ml.c5.xlarge", "InstanceCount": 1},
+    ]
+    assert [f.rule for f in lint_doc(job, select=["SM307", "SM311"])] == ["SM311"]
+
+
+@pytest.mark.parametrize("period", [0, None])
+def test_sm310_and_sm311_need_a_warm_pool(lint_doc: Lint, period: int | None) -> None:
+    job = spot(clean_request())
+    if period is not None:
+        job["ResourceConfig"]["KeepAlivePeriodInSeconds"] = period
+    assert lint_doc(job, select=["SM310", "SM311"]) == []
+
+
+def terminated(retained: int | None = 1800, reused: str | None = None) -> dict[str, Any]:
+    job = warm_pool(clean_describe)
+    job["ResourceConfig"]["InstanceCount"] = 2
+    status: dict[str, Any] = {"Status": "Terminated"}
+    if retained is not None:
+        status["ResourceRetainedBillableTimeInSeconds"] = retained
+    if reused is not None:
+        status["ReusedByJob"] = reused
+    job["WarmPoolStatus"] = status
+    return job
+
+
+def test_sm312_says_what_an_idle_pool_was_billed_and_sm307_leaves_it(lint_doc: Lint) -> None:
+    found = lint_doc(terminated(), select=["SM307", "SM312"])
+    assert [(f.rule, f.pointer) for f in found] == [("SM312", "/WarmPoolStatus")]
+    assert found[0].message == (
+        "the warm pool ended Terminated without a job reusing it, after 1,800 s (30 min) "
+        "retained on 2 instances: 3,600 s (60 min) of instance time billed idle"
+    )
+
+
+@pytest.mark.parametrize(
+    "job",
+    [
+        terminated(reused="next-job"),
+        terminated(retained=0),
+        terminated(retained=None),
+        {**terminated(), "WarmPoolStatus": {"Status": "Available"}},
+    ],
+    ids=["reused", "nothing billed", "billing unknown", "still available"],
+)
+def test_sm312_near_misses(lint_doc: Lint, job: dict[str, Any]) -> None:
+    assert only(lint_doc(job, select=["SM312"]), "SM312") == []
+
+
+def test_sm312_is_silent_on_the_real_pools() -> None:
+    for name in ("inuse", "reused"):
+        path = REAL / f"ack-sagemaker-controller-describe-warmpool-{name}.json"
+        assert lint_paths(path, select=["SM312"]) == []
