@@ -63,6 +63,9 @@ from sagelint.rules.sm312_warm_pool_never_reused import warm_pool_never_reused
 from sagelint.rules.sm313_spot_wait_over_an_hour_without_checkpoints import (
     spot_wait_over_an_hour_without_checkpoints,
 )
+from sagelint.rules.sm314_slow_file_mode_download import slow_file_mode_download
+from sagelint.rules.sm315_slow_compressed_upload import slow_compressed_upload
+from sagelint.rules.sm316_long_job_without_retries import long_job_without_retries
 from sagelint.rules.sm401_status_contradiction import status_contradiction
 from sagelint.rules.sm402_failed_without_reason import failed_without_reason
 from sagelint.rules.sm403_retired_secondary_status import retired_secondary_status
@@ -71,6 +74,7 @@ from sagelint.rules.sm501_image_not_pinned_by_digest import image_not_pinned_by_
 from sagelint.rules.sm502_image_registry_not_allowed import image_registry_not_allowed
 from sagelint.rules.sm503_required_tags_missing import required_tags_missing
 from sagelint.rules.sm504_job_name_pattern import job_name_pattern
+from sagelint.rules.sm511_code_installed_at_start import code_installed_at_start
 
 RULES: tuple[Rule, ...] = (
     *DOCUMENT_RULES,
@@ -109,6 +113,9 @@ RULES: tuple[Rule, ...] = (
     warm_pool_with_instance_groups,
     warm_pool_never_reused,
     spot_wait_over_an_hour_without_checkpoints,
+    slow_file_mode_download,
+    slow_compressed_upload,
+    long_job_without_retries,
     status_contradiction,
     failed_without_reason,
     retired_secondary_status,
@@ -117,6 +124,7 @@ RULES: tuple[Rule, ...] = (
     image_registry_not_allowed,
     required_tags_missing,
     job_name_pattern,
+    code_installed_at_start,
 )
 """Every built-in rule, by code."""
 RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}

@@ -33,6 +33,7 @@ import math
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from sagelint.job import Job
 from sagelint.patterns import Pattern
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -122,3 +123,30 @@ def _from_text(text: str) -> datetime | None:
         int(fraction),
         tzinfo=zone,
     )
+
+
+def training_time(job: Job) -> tuple[int, str] | None:
+    """(seconds, where they come from) of a job's training: ``TrainingTimeInSeconds``, else
+    ``TrainingEndTime - TrainingStartTime`` when both can be read and compared."""
+    seconds = job.integer("TrainingTimeInSeconds")
+    if seconds is not None:
+        return seconds, "TrainingTimeInSeconds"
+    start = parse_timestamp(job.get("TrainingStartTime"))
+    end = parse_timestamp(job.get("TrainingEndTime"))
+    if start is None or end is None or not comparable(start, end) or end < start:
+        return None  # an end before the start is SM404's
+    return round((end - start).total_seconds()), "TrainingEndTime - TrainingStartTime"
+
+
+def step_times(job: Job, status: str) -> list[tuple[int, float]]:
+    """(index, seconds) of each ``SecondaryStatusTransitions`` entry of ``status`` that has a
+    StartTime and an EndTime that can be read and compared (the current step has no EndTime)."""
+    found = []
+    for index, _ in enumerate(job.array("SecondaryStatusTransitions")):
+        if job.text("SecondaryStatusTransitions", index, "Status") != status:
+            continue
+        start = parse_timestamp(job.get("SecondaryStatusTransitions", index, "StartTime"))
+        end = parse_timestamp(job.get("SecondaryStatusTransitions", index, "EndTime"))
+        if start is not None and end is not None and comparable(start, end) and end >= start:
+            found.append((index, (end - start).total_seconds()))
+    return found

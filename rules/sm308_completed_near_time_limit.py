@@ -8,22 +8,9 @@ from sagelint.job import Job, pointer
 from sagelint.rule_api import Violation, rule
 from sagelint.rules._facts import MODEL_DOCS, spot
 from sagelint.rules._format import duration
-from sagelint.rules._timestamps import comparable, parse_timestamp
+from sagelint.rules._timestamps import training_time
 
 NEAR_LIMIT = 0.9  # SM308: share of the limit a completed job may use before it is reported
-
-
-def _time_used(job: Job) -> tuple[int, str] | None:
-    """(seconds, where they come from) of a job's training: ``TrainingTimeInSeconds``, else
-    ``TrainingEndTime - TrainingStartTime`` when both can be read and compared."""
-    seconds = job.integer("TrainingTimeInSeconds")
-    if seconds is not None:
-        return seconds, "TrainingTimeInSeconds"
-    start = parse_timestamp(job.get("TrainingStartTime"))
-    end = parse_timestamp(job.get("TrainingEndTime"))
-    if start is None or end is None or not comparable(start, end) or end < start:
-        return None  # an end before the start is SM404's
-    return round((end - start).total_seconds()), "TrainingEndTime - TrainingStartTime"
 
 
 @rule(
@@ -87,7 +74,7 @@ def completed_near_time_limit(job: Job) -> Iterator[Violation]:
     """
     if job.text("TrainingJobStatus") != "Completed":
         return
-    used = _time_used(job)
+    used = training_time(job)
     if used is None:
         return
     seconds, source = used

@@ -52,6 +52,7 @@ _REQUEST: dict[str, Any] = {
         "Subnets": ["subnet-0123456789abcdef0"],
     },
     "StoppingCondition": {"MaxRuntimeInSeconds": 86400},
+    "RetryStrategy": {"MaximumRetryAttempts": 2},
     "EnableNetworkIsolation": True,
     "EnableInterContainerTrafficEncryption": True,
     "Tags": [{"Key": "team", "Value": "growth"}],

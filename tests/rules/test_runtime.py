@@ -546,3 +546,108 @@ def test_sm312_is_silent_on_the_real_pools() -> None:
     for name in ("inuse", "reused"):
         path = REAL / f"ack-sagemaker-controller-describe-warmpool-{name}.json"
         assert lint_paths(path, select=["SM312"]) == []
+
+
+# --- SM314 slow-file-mode-download, SM315 slow-compressed-upload --------------------------------
+
+
+def with_steps(*steps: tuple[str, str, str | None], used: int = 3600) -> dict[str, Any]:
+    """A described job whose transitions are (status, start, end) on 2026-11-01 (HH:MM)."""
+    job = clean_describe()
+    job["TrainingTimeInSeconds"] = used
+    job["SecondaryStatusTransitions"] = [
+        {"Status": status, "StartTime": f"2026-11-01T{start}:00Z"}
+        | ({"EndTime": f"2026-11-01T{end}:00Z"} if end else {})
+        for status, start, end in steps
+    ]
+    return job
+
+
+def test_sm314_fires_on_a_long_file_mode_download(lint_doc: Lint) -> None:
+    job = with_steps(
+        ("Starting", "10:00", "10:02"),
+        ("Downloading", "10:02", "10:20"),
+        ("Training", "10:20", "11:00"),
+    )
+    [finding] = only(lint_doc(job, select=["SM314"]), "SM314")
+    assert finding.pointer == "/SecondaryStatusTransitions/1"
+    assert finding.message.startswith(
+        "the job spent 1,080 s (18 min) downloading its data in File mode, 30% of its training "
+        "time of 3,600 s (60 min) (TrainingTimeInSeconds)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("steps", "mode"),
+    [
+        ((("Downloading", "10:02", "10:11"),), "File"),  # 9 minutes: under 10
+        ((("Downloading", "10:00", "10:15"),), "FastFile"),  # nothing is downloaded first
+        ((("Downloading", "10:00", "10:15"),), "{{ mode }}"),  # unknown
+        ((("Downloading", "10:02", None),), "File"),  # still downloading: no end yet
+    ],
+)
+def test_sm314_near_misses(lint_doc: Lint, steps: Any, mode: str) -> None:
+    job = with_steps(*steps)
+    job["AlgorithmSpecification"]["TrainingInputMode"] = mode
+    assert only(lint_doc(job, select=["SM314"]), "SM314") == []
+
+
+def test_sm314_wants_a_fifth_of_the_training_time(lint_doc: Lint) -> None:
+    job = with_steps(("Downloading", "10:00", "10:15"), used=6 * 3600)  # 15 min of 6 h
+    assert only(lint_doc(job, select=["SM314"]), "SM314") == []
+
+
+@pytest.mark.parametrize(("compression", "fires"), [(None, True), ("GZIP", True), ("NONE", False)])
+def test_sm315_fires_on_a_long_compressed_upload(
+    lint_doc: Lint, compression: str | None, fires: bool
+) -> None:
+    job = with_steps(("Training", "10:00", "10:40"), ("Uploading", "10:40", "11:05"))
+    if compression is not None:
+        job["OutputDataConfig"]["CompressionType"] = compression
+    found = only(lint_doc(job, select=["SM315"]), "SM315")
+    assert bool(found) is fires
+    if fires:
+        assert found[0].pointer == "/SecondaryStatusTransitions/1"
+        assert "spent 1,500 s (25 min) uploading its model with CompressionType" in found[0].message
+
+
+def test_sm314_and_sm315_are_silent_on_the_real_jobs() -> None:
+    assert lint_paths(REAL, select=["SM314", "SM315"]) == []
+
+
+# --- SM316 long-job-without-retries -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stopping", "instances", "words"),
+    [
+        ({"MaxRuntimeInSeconds": 172_800}, 1, "may run 172,800 s (2 days) without"),
+        ({}, 1, "may run the default 86,400 s (24 h) without"),
+        ({"MaxRuntimeInSeconds": 3600}, 8, "runs on 8 instances without"),
+    ],
+)
+def test_sm316_fires_on_a_long_or_large_job_without_retries(
+    lint_doc: Lint, stopping: dict[str, int], instances: int, words: str
+) -> None:
+    job = clean_request()
+    del job["RetryStrategy"]
+    job["StoppingCondition"] = stopping
+    job["ResourceConfig"]["InstanceCount"] = instances
+    [finding] = only(lint_doc(job, select=["SM316"]), "SM316")
+    assert (finding.severity, finding.pointer) == ("info", "")
+    assert words in finding.message
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"StoppingCondition": {"MaxRuntimeInSeconds": 3600}},
+        {"StoppingCondition": {"MaxRuntimeInSeconds.$": "$.runtime"}},
+        {"RetryStrategy": {"MaximumRetryAttempts": 1}},
+    ],
+)
+def test_sm316_near_misses(lint_doc: Lint, change: dict[str, Any]) -> None:
+    job = clean_request()
+    del job["RetryStrategy"]
+    job.update(change)
+    assert only(lint_doc(job, select=["SM316"]), "SM316") == []

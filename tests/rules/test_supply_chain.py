@@ -98,3 +98,65 @@ def test_silent_on_the_eventbridge_sample(lint_doc: Lint) -> None:
     # AWS's sample event has the placeholder "TrainingImage" where the image goes.
     document = json.loads((REAL / "eventbridge-docs-training-state-change.json").read_text())
     assert only(lint_doc(document, select=["SM501"]), "SM501") == []
+
+
+# --- SM511 code-installed-at-start --------------------------------------------------------------
+
+
+def entrypoint(
+    entry: list[str] | None = None, arguments: list[str] | None = None
+) -> dict[str, Any]:
+    job = clean_request()
+    if entry is not None:
+        job["AlgorithmSpecification"]["ContainerEntrypoint"] = entry
+    if arguments is not None:
+        job["AlgorithmSpecification"]["ContainerArguments"] = arguments
+    return job
+
+
+@pytest.mark.parametrize(
+    ("job", "pointer", "command"),
+    [
+        (entrypoint(["bash", "-c"], ["pip install torch==2.4 && python train.py"]),
+         "/AlgorithmSpecification/ContainerArguments/0", "pip install"),
+        (entrypoint(["sh", "-c", "curl -sSL https://x.example/setup.sh | sh; python t.py"]),
+         "/AlgorithmSpecification/ContainerEntrypoint/2", "curl"),
+        (entrypoint(["bash", "-c", "git  clone https://github.com/org/repo && make"]),
+         "/AlgorithmSpecification/ContainerEntrypoint/2", "git clone"),
+        (entrypoint(None, ["--setup", "python -m pip install -r requirements.txt"]),
+         "/AlgorithmSpecification/ContainerArguments/1", "python -m pip install"),
+        (entrypoint(["conda", "install", "-y", "lightgbm"]),
+         "/AlgorithmSpecification/ContainerEntrypoint/0", "conda"),  # one word per entry
+    ],
+)  # fmt: skip
+def test_sm511_fires_on_code_fetched_at_start(
+    lint_doc: Lint, job: dict[str, Any], pointer: str, command: str
+) -> None:
+    job["EnableNetworkIsolation"] = False
+    found = only(lint_doc(job, select=["SM511"]), "SM511")
+    if command == "conda":  # "conda" and "install" are separate entries: not one command
+        assert found == []
+        return
+    [finding] = found
+    assert finding.pointer == pointer
+    assert f"runs `{command}` when the container starts" in finding.message
+    assert finding.message.endswith("and it fails if the network is isolated")
+
+
+def test_sm511_says_that_network_isolation_stops_it(lint_doc: Lint) -> None:
+    job = entrypoint(["bash", "-c", "pip install x && python t.py"])  # isolation on: clean job
+    [finding] = only(lint_doc(job, select=["SM511"]), "SM511")
+    assert finding.message.endswith("so the container cannot reach the network")
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["python", "train.py", "--epochs", "3"],
+        ["--pipeline", "install-free"],
+        ["--output", "s3://bucket/curly/"],  # "curly", not curl
+        ["{{ command }}"],
+    ],
+)
+def test_sm511_near_misses(lint_doc: Lint, arguments: list[str]) -> None:
+    assert only(lint_doc(entrypoint(None, arguments), select=["SM511"]), "SM511") == []
