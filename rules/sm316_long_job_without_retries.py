@@ -55,11 +55,8 @@ def long_job_without_retries(job: Job) -> Iterator[Violation]:
     if job.has("RetryStrategy") or job.unknown("StoppingCondition", "MaxRuntimeInSeconds"):
         return
     runtime = job.integer("StoppingCondition", "MaxRuntimeInSeconds")
-    if (
-        runtime is None
-        and job.kind == "create"
-        and not job.has("StoppingCondition", "MaxRuntimeInSeconds")
-    ):
+    default = runtime is None and not job.has("StoppingCondition", "MaxRuntimeInSeconds")
+    if default:
         runtime = DEFAULT_RUNTIME_SECONDS
     count = instance_count(job)
     long = runtime is not None and runtime >= LONG_SECONDS
