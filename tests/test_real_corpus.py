@@ -8,7 +8,15 @@ reviewed here. Why the less obvious ones are right:
   KmsKeyId, no VolumeKmsKeyId on EBS instance types (ml.m4, ml.c4, ml.c5, ml.m5, ml.p3), no
   VpcConfig (the bioimage job has one), network isolation off, images by tag (`xgboost:latest`).
 - SM105: jobs with 2-4 instances and inter-container encryption not set (never on one instance).
-- SM307: the ACK warm-pool jobs keep their instance 70 s after the job (billed).
+- SM307: the ACK warm-pool job in use keeps its instance 70 s after the job (billed); not the
+  one whose pool was Reused (2026-12-05: the pool did what it is for, ReusedByJob names the
+  next job).
+- SM316 (info, 2026-12-05): none of these jobs has a RetryStrategy, and each may run a day or
+  more (MaxRuntimeInSeconds of 86,400 s, the SDK's default, or 100,000 s); the jobs limited to
+  60 s or an hour on one instance are not reported.
+- SM210 (2026-12-05): AWS's Step Functions "preprocess feature transform" sample trains on the
+  whole bucket (`S3Uri: s3://featuretransform-bucket...`, an S3Prefix) and writes its models to
+  `s3://featuretransform-bucket.../models` in it: a second run trains on the first's model.
 - SM304: the bioimage job is a 10-hour managed spot job without CheckpointConfig.
 - SM204 (info): the Step Functions samples shard their train channel across one instance.
 - SM010 on the EventBridge sample: AWS's documented event uses placeholders
@@ -32,6 +40,7 @@ PINNED: dict[str, set[tuple[str, str]]] = {
         ("SM102", "/ResourceConfig"),
         ("SM103", ""),
         ("SM104", "/EnableNetworkIsolation"),
+        ("SM316", ""),
         ("SM501", "/AlgorithmSpecification/TrainingImage"),
     },
     "ack-sagemaker-controller-describe-inprogress-debugger.json": {
@@ -39,6 +48,7 @@ PINNED: dict[str, set[tuple[str, str]]] = {
         ("SM102", "/ResourceConfig"),
         ("SM103", ""),
         ("SM104", "/EnableNetworkIsolation"),
+        ("SM316", ""),
         ("SM501", "/AlgorithmSpecification/TrainingImage"),
     },
     "ack-sagemaker-controller-describe-inprogress-instance-groups.json": {
@@ -54,6 +64,7 @@ PINNED: dict[str, set[tuple[str, str]]] = {
         ("SM102", "/ResourceConfig"),
         ("SM103", ""),
         ("SM104", "/EnableNetworkIsolation"),
+        ("SM316", ""),
         ("SM501", "/AlgorithmSpecification/TrainingImage"),
     },
     "ack-sagemaker-controller-describe-warmpool-inuse.json": {
@@ -62,6 +73,7 @@ PINNED: dict[str, set[tuple[str, str]]] = {
         ("SM103", ""),
         ("SM104", "/EnableNetworkIsolation"),
         ("SM307", "/ResourceConfig/KeepAlivePeriodInSeconds"),
+        ("SM316", ""),
         ("SM501", "/AlgorithmSpecification/TrainingImage"),
     },
     "ack-sagemaker-controller-describe-warmpool-reused.json": {
@@ -69,7 +81,7 @@ PINNED: dict[str, set[tuple[str, str]]] = {
         ("SM102", "/ResourceConfig"),
         ("SM103", ""),
         ("SM104", "/EnableNetworkIsolation"),
-        ("SM307", "/ResourceConfig/KeepAlivePeriodInSeconds"),
+        ("SM316", ""),
         ("SM501", "/AlgorithmSpecification/TrainingImage"),
     },
     "bioimage-search-describe-spot-fsx-vpc-completed.json": {
@@ -77,6 +89,7 @@ PINNED: dict[str, set[tuple[str, str]]] = {
         ("SM102", "/ResourceConfig"),
         ("SM104", "/EnableNetworkIsolation"),
         ("SM304", "/EnableManagedSpotTraining"),
+        ("SM316", ""),
         ("SM501", "/AlgorithmSpecification/TrainingImage"),
     },
     "c7n-placebo-test_sagemaker_training_job_query-describe.json": {
@@ -93,6 +106,7 @@ PINNED: dict[str, set[tuple[str, str]]] = {
         ("SM103", ""),
         ("SM104", ""),
         ("SM105", ""),
+        ("SM316", ""),
         ("SM501", "/AlgorithmSpecification/TrainingImage"),
     },
     "c7n-placebo-test_sagemaker_training_job_stop-describe-2-stopping.json": {
@@ -101,6 +115,7 @@ PINNED: dict[str, set[tuple[str, str]]] = {
         ("SM103", ""),
         ("SM104", ""),
         ("SM105", ""),
+        ("SM316", ""),
         ("SM501", "/AlgorithmSpecification/TrainingImage"),
     },
     "cli-create-training-job-docs-debugger-aws-cli-test.json": {
@@ -108,6 +123,7 @@ PINNED: dict[str, set[tuple[str, str]]] = {
         ("SM102", "/ResourceConfig"),
         ("SM103", ""),
         ("SM104", ""),
+        ("SM316", ""),
         ("SM501", "/AlgorithmSpecification/TrainingImage"),
     },
     "eventbridge-docs-training-state-change.json": {
@@ -129,6 +145,7 @@ PINNED: dict[str, set[tuple[str, str]]] = {
         ("SM103", ""),
         ("SM104", ""),
         ("SM105", ""),
+        ("SM316", ""),
     },
     "sfn-create-training-job-docs-sample-preprocess-feature-transform.json": {
         ("SM010", "/RoleArn"),
@@ -137,6 +154,8 @@ PINNED: dict[str, set[tuple[str, str]]] = {
         ("SM103", ""),
         ("SM104", ""),
         ("SM204", "/InputDataConfig/0/DataSource/S3DataSource/S3DataDistributionType"),
+        ("SM210", "/OutputDataConfig/S3OutputPath"),
+        ("SM316", ""),
         ("SM501", "/AlgorithmSpecification/TrainingImage"),
     },
     "sfn-create-training-job-docs-sample-train-model.json": {
@@ -145,6 +164,7 @@ PINNED: dict[str, set[tuple[str, str]]] = {
         ("SM103", ""),
         ("SM104", ""),
         ("SM204", "/InputDataConfig/0/DataSource/S3DataSource/S3DataDistributionType"),
+        ("SM316", ""),
         ("SM501", "/AlgorithmSpecification/TrainingImage"),
     },
 }
