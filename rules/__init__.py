@@ -30,9 +30,7 @@ from sagelint.rules.sm107_volume_key_on_local_storage import volume_key_on_local
 from sagelint.rules.sm108_remote_debug_enabled import remote_debug_enabled
 from sagelint.rules.sm109_private_registry_without_vpc import private_registry_without_vpc
 from sagelint.rules.sm110_kms_key_in_another_region import kms_key_in_another_region
-from sagelint.rules.sm111_marketplace_algorithm_without_network_isolation import (
-    marketplace_algorithm_without_network_isolation,
-)
+from sagelint.rules.sm111_marketplace_without_isolation import marketplace_without_isolation
 from sagelint.rules.sm112_private_registry_without_vpc_access import (
     private_registry_without_vpc_access,
 )
@@ -60,9 +58,7 @@ from sagelint.rules.sm309_instance_not_allowed import instance_not_allowed
 from sagelint.rules.sm310_warm_pool_on_spot import warm_pool_on_spot
 from sagelint.rules.sm311_warm_pool_with_instance_groups import warm_pool_with_instance_groups
 from sagelint.rules.sm312_warm_pool_never_reused import warm_pool_never_reused
-from sagelint.rules.sm313_spot_wait_over_an_hour_without_checkpoints import (
-    spot_wait_over_an_hour_without_checkpoints,
-)
+from sagelint.rules.sm313_spot_wait_beyond_algorithm_limit import spot_wait_beyond_algorithm_limit
 from sagelint.rules.sm314_slow_file_mode_download import slow_file_mode_download
 from sagelint.rules.sm315_slow_compressed_upload import slow_compressed_upload
 from sagelint.rules.sm316_long_job_without_retries import long_job_without_retries
@@ -88,7 +84,7 @@ RULES: tuple[Rule, ...] = (
     remote_debug_enabled,
     private_registry_without_vpc,
     kms_key_in_another_region,
-    marketplace_algorithm_without_network_isolation,
+    marketplace_without_isolation,
     private_registry_without_vpc_access,
     gzip_outside_pipe_mode,
     recordio_outside_pipe_mode,
@@ -112,7 +108,7 @@ RULES: tuple[Rule, ...] = (
     warm_pool_on_spot,
     warm_pool_with_instance_groups,
     warm_pool_never_reused,
-    spot_wait_over_an_hour_without_checkpoints,
+    spot_wait_beyond_algorithm_limit,
     slow_file_mode_download,
     slow_compressed_upload,
     long_job_without_retries,

@@ -396,7 +396,7 @@ def test_sm308_silent_on_real_completed_jobs(name: str) -> None:
     assert only(lint_paths(REAL / name, select=["SM308"]), "SM308") == []
 
 
-# --- SM313 spot-wait-over-an-hour-without-checkpoints ----------------------------------------
+# --- SM313 spot-wait-beyond-algorithm-limit ----------------------------------------
 
 DIGEST = "@sha256:" + "8b3f2c1d0e9a7b6c" * 4
 KMEANS = "382416733822.dkr.ecr.us-east-1.amazonaws.com/kmeans" + DIGEST

@@ -691,7 +691,7 @@ def test_sm112_near_misses(lint_doc: Lint, make: Any, image: str, config: dict[s
     assert only(lint_doc(with_image(make, image, **config)), "SM112") == []
 
 
-# --- SM111 marketplace-algorithm-without-network-isolation ------------------------------------
+# --- SM111 marketplace-without-isolation ------------------------------------
 
 MARKETPLACE = "arn:aws:sagemaker:us-east-1:865070037744:algorithm/xgb-tabular-15423055"
 

@@ -1,4 +1,4 @@
-"""SM111 marketplace-algorithm-without-network-isolation: an AWS Marketplace algorithm without
+"""SM111 marketplace-without-isolation: an AWS Marketplace algorithm without
 EnableNetworkIsolation, which CreateTrainingJob rejects.
 """
 
@@ -18,7 +18,7 @@ MARKETPLACE_DOCS = (
 
 @rule(
     code="SM111",
-    name="marketplace-algorithm-without-network-isolation",
+    name="marketplace-without-isolation",
     severity="error",
     summary="an AWS Marketplace algorithm without EnableNetworkIsolation, which "
     "CreateTrainingJob rejects",
@@ -29,7 +29,7 @@ MARKETPLACE_DOCS = (
         f"{MODEL_DOCS}: CreateTrainingJobRequest.EnableNetworkIsolation",
     ),
 )
-def marketplace_algorithm_without_network_isolation(job: Job) -> Iterator[Violation]:
+def marketplace_without_isolation(job: Job) -> Iterator[Violation]:
     """
     ## What it does
     Checks that a request spec that trains with an AWS Marketplace algorithm sets

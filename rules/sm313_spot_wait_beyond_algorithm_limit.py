@@ -1,4 +1,4 @@
-"""SM313 spot-wait-over-an-hour-without-checkpoints: managed Spot with a built-in or Marketplace
+"""SM313 spot-wait-beyond-algorithm-limit: managed Spot with a built-in or Marketplace
 algorithm that does not checkpoint, and a MaxWaitTimeInSeconds over one hour.
 """
 
@@ -22,13 +22,13 @@ LIMIT_SECONDS = 3600
 
 @rule(
     code="SM313",
-    name="spot-wait-over-an-hour-without-checkpoints",
+    name="spot-wait-beyond-algorithm-limit",
     severity="error",
     summary="managed Spot with a built-in or Marketplace algorithm that does not checkpoint, "
     "and a MaxWaitTimeInSeconds over one hour",
     references=(SPOT_DOCS, CHECKPOINTS_DOCS, f"{MODEL_DOCS}: StoppingCondition"),
 )
-def spot_wait_over_an_hour_without_checkpoints(job: Job) -> Iterator[Violation]:
+def spot_wait_beyond_algorithm_limit(job: Job) -> Iterator[Violation]:
     """
     ## What it does
     On a job with `EnableManagedSpotTraining: true` and a `MaxWaitTimeInSeconds` above 3,600,
