@@ -334,6 +334,23 @@ def test_all_regions_without_describe_regions_audits_every_region_offered(
     assert "cannot list the enabled regions" in capsys.readouterr().err
 
 
+def test_a_region_list_that_cannot_be_read_audits_every_region_offered(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    create_jobs("ap-south-1", 1, "south", **ISOLATION_OFF)
+    session, wire = wired_session(
+        Fault("DescribeRegions", status=200, body="<html><body>sign in<br></body></html>")
+    )
+    found, _ = run_audit(session, regions=(), all_regions=True, tags=False)
+    assert [f.job for f in found] == ["south-0000"]
+    listed = {region for (op, region) in wire.regions if op == "ListTrainingJobs"}
+    assert len(listed) > 20 and "ap-south-1" in listed
+    assert (
+        "cannot list the enabled regions (ec2:DescribeRegions: the response could not be parsed)"
+        in capsys.readouterr().err
+    )
+
+
 # --- cache, save ---------------------------------------------------------------------------------
 
 

@@ -377,14 +377,14 @@ def _listing_error(outcome: _Listed) -> Finding:
     account = target.account
     code = INTERNAL_ERROR.code if outcome.internal else AWS_ERROR.code
     what = (
-        f"after {target.listed:,} jobs: {outcome.error}; the rest of the region was not checked"
+        f" after {target.listed:,} jobs: {outcome.error}; the rest of the region was not checked"
         if target.listed
-        else f"{outcome.error}; the jobs of this region were not checked"
+        else f": {outcome.error}; the jobs of this region were not checked"
     )
     return Finding(
         code,
         "error",
-        f"ListTrainingJobs failed in account {account.id}, region {target.region} {what}",
+        f"ListTrainingJobs failed in account {account.id}, region {target.region}{what}",
         account.pseudo_arn(target.region),
         1,
         1,
