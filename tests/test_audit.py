@@ -3,6 +3,7 @@ command, with faults injected at the HTTP layer (botocore's before-send event)."
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sagelint.aws import AuditOptions, audit, parse_since
+from sagelint.aws import AuditError, AuditOptions, audit, parse_since
 from sagelint.engine import Linter, Options
 from sagelint.findings import Finding
 from sagelint.rules import RULES
@@ -373,12 +374,80 @@ def test_a_re_audit_with_the_cache_describes_only_what_changed(tmp_path: Path) -
     assert wire.calls["DescribeTrainingJob"] == 6
 
 
-def test_an_unusable_cache_file_is_a_usage_error(tmp_path: Path) -> None:
+def cached_audit(cache: Path, *more: str) -> Result:
+    return sagelint(
+        "--region", "us-east-1", "--isolated", "--format", "json", "--select", "SM104",
+        "--fail-on", "warning", "--no-s3", "--cache", str(cache), *more,
+    )  # fmt: skip
+
+
+def findings_of(result: Result) -> list[tuple[str, str, str]]:
+    report = json.loads(result.stdout)
+    return sorted((f["rule"], f["path"], f["message"]) for f in report["findings"])
+
+
+def test_a_corrupted_cache_is_set_aside_and_the_audit_goes_on(tmp_path: Path) -> None:
+    create_jobs("us-east-1", 150, **ISOLATION_OFF)
+    cache = tmp_path / "audit.db"
+    first = cached_audit(cache, "--no-tags")
+    assert first.exit_code == 1 and first.stderr == ""
+    data = bytearray(cache.read_bytes())
+    middle = len(data) // 2
+    data[middle - 2048 : middle + 2048] = b"\xa5" * 4096  # pages in the middle of the file
+    cache.write_bytes(data)
+    again = cached_audit(cache, "--no-tags")
+    assert again.exit_code == 1, again.output
+    assert findings_of(again) == findings_of(first) and len(findings_of(first)) == 150
+    assert json.loads(again.stdout)["summary"]["jobs"] == 150
+    (warning,) = again.stderr.splitlines()
+    assert warning.startswith(f"sagelint: --cache {cache} is damaged (")
+    assert warning.endswith(f"set aside as {cache}.corrupt; the audit goes on without a cache")
+    assert (tmp_path / "audit.db.corrupt").is_file() and not cache.exists()
+    third = cached_audit(cache, "--no-tags")  # a new cache
+    assert (third.exit_code, third.stderr) == (1, "") and cache.is_file()
+
+
+def test_a_cache_row_changed_since_it_was_written_is_not_believed(tmp_path: Path) -> None:
+    import sqlite3
+
+    create_jobs("us-east-1", 3, **ISOLATION_OFF)
+    cache = tmp_path / "audit.db"
+    first = cached_audit(cache)
+    with contextlib.closing(sqlite3.connect(cache)) as connection:
+        (table,) = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        connection.execute(f"UPDATE {table[0]} SET findings = replace(findings, 'SM104', 'SM1')")
+        connection.commit()
+    again = cached_audit(cache)
+    assert again.exit_code == 1 and findings_of(again) == findings_of(first)
+    assert again.stderr == (
+        f"sagelint: --cache {cache} is damaged (a row does not read back as it was written); "
+        f"set aside as {cache}.corrupt; the audit goes on without a cache\n"
+    )
+
+
+def test_a_cache_file_that_is_no_database_is_set_aside(tmp_path: Path) -> None:
+    create_jobs("us-east-1", 2, **ISOLATION_OFF)
     bad = tmp_path / "audit.db"
     bad.write_text("not a database, " * 100)
-    result = sagelint("--region", "us-east-1", "--cache", str(bad), "--isolated")
-    assert result.exit_code == 2
-    assert "not a usable SQLite file" in result.stderr
+    result = cached_audit(bad)
+    assert result.exit_code == 1 and len(findings_of(result)) == 2
+    assert result.stderr == (
+        f"sagelint: --cache {bad} is damaged (file is not a database); set aside as "
+        f"{bad}.corrupt; the audit goes on without a cache\n"
+    )
+    assert (tmp_path / "audit.db.corrupt").read_text() == "not a database, " * 100
+
+
+def test_a_cache_that_cannot_be_opened_is_said_and_left_alone(tmp_path: Path) -> None:
+    create_jobs("us-east-1", 2, **ISOLATION_OFF)
+    cache = tmp_path / "no such folder" / "audit.db"
+    result = cached_audit(cache)
+    assert result.exit_code == 1 and len(findings_of(result)) == 2
+    assert result.stderr == (
+        f"sagelint: --cache {cache} cannot be used (unable to open database file); the audit "
+        "goes on without a cache\n"
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_saved_jobs_reproduce_the_findings_offline(tmp_path: Path) -> None:
@@ -491,14 +560,31 @@ def test_usage_errors_exit_with_2(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 2 and "nope" in result.stderr
 
 
-def test_no_credentials_is_one_error_for_the_account(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_credentials_is_one_usage_error_before_any_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     result = sagelint("--isolated", "--region", "us-east-1", "--format", "json")
-    assert result.exit_code == 2
-    (error,) = json.loads(result.stdout)["findings"]
-    assert error["rule"] == "SM004" and error["path"] == "arn:aws:sagemaker:*:*:*"
-    assert "no AWS credentials found" in error["message"]
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "sagelint: error: no AWS credentials found (environment, --profile, shared files, SSO "
+        "or instance role)\n"
+    )
+    session, wire = wired_session()
+    with pytest.raises(AuditError, match="no AWS credentials found"):
+        run_audit(session)
+    assert wire.calls == {}
+
+
+def test_credentials_that_cannot_be_loaded_are_one_usage_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")  # a key id without its secret
+    result = sagelint("--isolated", "--region", "us-east-1", "--format", "json")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith("sagelint: error: cannot load the AWS credentials: ")
+    assert len(result.stderr.splitlines()) == 1
 
 
 def test_help_documents_every_option_and_the_exit_codes() -> None:

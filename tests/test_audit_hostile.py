@@ -236,6 +236,17 @@ def test_an_s3_listing_that_cannot_be_read_is_a_note_on_the_job(
         )
 
 
+def test_an_identity_answer_that_cannot_be_read_is_one_usage_error(proxy: FaultProxy) -> None:
+    create_jobs("us-east-1", 1, **ISOLATION_OFF)
+    proxy.add(answer("GetCallerIdentity", NOT_JSON))
+    result, report = audit(proxy)
+    assert result.exit_code == 2 and report == {}
+    assert result.stderr == (
+        "sagelint: error: cannot use the credentials: the response could not be parsed\n"
+    )
+    assert proxy.calls["ListTrainingJobs"] == 0
+
+
 @pytest.mark.parametrize(
     "body, why",
     [
@@ -308,6 +319,23 @@ def run_timed(*args: str, env: dict[str, str]) -> tuple[subprocess.CompletedProc
         check=False,
     )
     return done, time.monotonic() - started
+
+
+def test_an_unreachable_endpoint_is_one_error_in_seconds() -> None:
+    closed = f"http://127.0.0.1:{free_port()}"
+    done, took = run_timed(
+        "--endpoint-url", closed, "--timeout", "2", "--region", "us-east-1", env=fake_credentials()
+    )
+    assert done.returncode == 2, done.stderr
+    assert took < 15
+    assert done.stdout == ""
+    *notes, error = done.stderr.splitlines()
+    assert error.startswith("sagelint: error: cannot use the credentials: cannot connect: ")
+    assert closed in error
+    assert notes == [
+        f"sagelint: us-east-1: cannot connect to {closed} (GetCallerIdentity, attempt 1 of at "
+        "most 2); retrying"
+    ]
 
 
 def test_an_unreachable_sagemaker_endpoint_is_one_error_per_region_in_seconds(
