@@ -475,6 +475,100 @@ def test_saved_jobs_reproduce_the_findings_offline(tmp_path: Path) -> None:
     assert ("SM104", "exempt-0000") not in {(f.rule, f.job) for f in offline}
 
 
+def saving(save: Path, *more: str) -> Result:
+    return sagelint(
+        "--region", "us-east-1", "--isolated", "--format", "json", "--select", "SM104",
+        "--no-s3", "--save", str(save), *more,
+    )  # fmt: skip
+
+
+def test_a_save_folder_under_a_file_is_a_usage_error_before_any_call(tmp_path: Path) -> None:
+    create_jobs("us-east-1", 2, **ISOLATION_OFF)
+    (tmp_path / "file").write_text("")
+    save = tmp_path / "file" / "saved"
+    result = saving(save)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"sagelint: error: --save {save}: cannot create the folder: Not a directory\n"
+    )
+    session, wire = wired_session()
+    with pytest.raises(AuditError, match="cannot create the folder"):
+        run_audit(session, save=save)
+    assert wire.calls == {}
+
+
+def unwritable_folder(tmp_path: Path) -> Path:
+    """A folder this process cannot write in (root writes anywhere but in /proc)."""
+    import os
+
+    if os.geteuid() != 0:
+        folder = tmp_path / "locked"
+        folder.mkdir(mode=0o500)
+        return folder
+    if not Path("/proc/self").is_dir():
+        pytest.skip("running as root without /proc: no folder is unwritable")
+    return Path("/proc")
+
+
+def test_an_unwritable_save_folder_is_a_usage_error(tmp_path: Path) -> None:
+    create_jobs("us-east-1", 1, **ISOLATION_OFF)
+    folder = unwritable_folder(tmp_path)
+    result = saving(folder)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"sagelint: error: --save {folder}: cannot write in the folder")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_job_that_cannot_be_saved_is_one_error_and_the_audit_goes_on(tmp_path: Path) -> None:
+    create_jobs("us-east-1", 2, **ISOLATION_OFF)
+    save = tmp_path / "saved"
+    save.mkdir()
+    (save / ACCOUNT).write_text("in the way")  # the account's folder cannot be made
+    result = saving(save)
+    assert result.exit_code == 2, result.output
+    report = json.loads(result.stdout)
+    assert sorted((f["rule"], f["job"]) for f in report["findings"]) == [
+        ("SM004", "job-0000"),
+        ("SM004", "job-0001"),
+        ("SM104", "job-0000"),
+        ("SM104", "job-0001"),
+    ]
+    messages = sorted(f["message"] for f in report["findings"] if f["rule"] == "SM004")
+    assert messages[0] == (
+        f"--save failed: cannot write {save}/{ACCOUNT}/us-east-1/job-0000.json: Not a "
+        "directory; the job was checked, not saved"
+    )
+    assert report["summary"]["jobs"] == 2
+
+
+def test_a_save_subfolder_that_leads_elsewhere_is_not_followed(tmp_path: Path) -> None:
+    create_jobs("us-east-1", 1, **ISOLATION_OFF)
+    save, elsewhere = tmp_path / "saved", tmp_path / "elsewhere"
+    save.mkdir()
+    elsewhere.mkdir()
+    (save / ACCOUNT).symlink_to(elsewhere)
+    result = saving(save)
+    assert result.exit_code == 2, result.output
+    (error,) = errors([Finding(**f) for f in json.loads(result.stdout)["findings"]])
+    assert error.message == (
+        f"--save failed: {save}/{ACCOUNT}/us-east-1 leads outside {save}; not written; the job "
+        "was checked, not saved"
+    )
+    assert list(elsewhere.rglob("*.json")) == []
+
+
+def test_a_save_folder_that_is_a_link_saves_where_it_leads(tmp_path: Path) -> None:
+    create_jobs("us-east-1", 1, **ISOLATION_OFF)
+    real, link = tmp_path / "real", tmp_path / "link"
+    real.mkdir()
+    link.symlink_to(real)
+    result = saving(link)
+    assert result.exit_code == 0, result.output
+    assert [p.relative_to(real).as_posix() for p in real.rglob("*.json")] == [
+        f"{ACCOUNT}/us-east-1/job-0000.json"
+    ]
+
+
 # --- S3-aware rules in the audit --------------------------------------------------------------
 
 

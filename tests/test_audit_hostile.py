@@ -8,9 +8,11 @@ and the rest is checked."""
 from __future__ import annotations
 
 import json
+import stat
 import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +21,7 @@ from tests.aws_moto import ACCOUNT, aws_env, create_jobs, put_objects, s3_channe
 from tests.aws_proxy import FaultProxy, Rule, sagemaker_error
 from tests.aws_servers import fake_credentials, free_port, moto_server, reset, sagelint_command
 from tests.conftest import Result, cli
+from tests.jobs import clean_describe
 
 __all__ = ["aws_env"]  # fixture
 
@@ -293,6 +296,30 @@ def test_an_error_page_that_is_no_aws_error_is_summarised_not_quoted(proxy: Faul
     assert "html" not in result.output and "secret" not in result.output
 
 
+# --- names that would lead outside --save ------------------------------------------------------
+
+
+def hostile_job(name: str, job_arn: str) -> tuple[Rule, Rule]:
+    """A listing of one job, and its description, as an endpoint could answer them."""
+    summary = {
+        "TrainingJobName": name,
+        "TrainingJobArn": job_arn,
+        "CreationTime": 1_700_000_000,
+        "LastModifiedTime": 1_700_000_100,
+        "TrainingJobStatus": "Completed",
+    }
+    describe = {**clean_describe(), "TrainingJobName": name, "TrainingJobArn": job_arn}
+    describe["EnableNetworkIsolation"] = False
+    return (
+        answer("ListTrainingJobs", {"TrainingJobSummaries": [summary]}),
+        answer("DescribeTrainingJob", describe),
+    )
+
+
+def files_under(folder: Path) -> set[Path]:
+    return {path for path in folder.rglob("*") if path.is_file()}
+
+
 @pytest.mark.parametrize(
     "name, account, region",
     [
@@ -305,6 +332,38 @@ def test_an_error_page_that_is_no_aws_error_is_summarised_not_quoted(proxy: Faul
     ],
     ids=["name", "name up three", "dot-dot", "account and region", "absolute account", "all"],
 )
+def test_names_from_the_endpoint_never_lead_outside_the_save_folder(
+    proxy: FaultProxy, tmp_path: Path, name: str, account: str, region: str
+) -> None:
+    root = tmp_path / "out"
+    save = root / "a" / "b" / "saved"
+    save.mkdir(parents=True)
+    account = account.format(outside=root / "elsewhere")
+    job_arn = f"arn:aws:sagemaker:{region}:{account}:training-job/{name}"
+    proxy.add(*hostile_job(name, job_arn))
+    result, report = audit(proxy, "--save", str(save), "--no-s3", "--no-tags")
+    assert result.exit_code == 0, result.output
+    assert [(f["rule"], f["job"]) for f in report["findings"]] == [("SM104", name)]
+    (saved,) = files_under(root)  # nothing anywhere else
+    assert saved.is_relative_to(save) and saved.suffix == ".json"
+    assert len(saved.relative_to(save).parts) == 3  # ACCOUNT/REGION/JOB.json, nothing above
+    assert json.loads(saved.read_text())["detail"]["TrainingJobName"] == name
+
+
+def test_saved_files_are_readable_by_their_owner_only(proxy: FaultProxy, tmp_path: Path) -> None:
+    create_jobs("us-east-1", 1, **ISOLATION_OFF)
+    save = tmp_path / "new" / "saved"
+    result, _ = audit(proxy, "--save", str(save), "--no-s3")
+    assert result.exit_code == 0, result.output
+    (saved,) = files_under(save)
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    for folder in (save, saved.parent, saved.parent.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    again, _ = audit(proxy, "--save", str(save), "--no-s3")  # replaced, still the owner's only
+    assert again.exit_code == 0 and stat.S_IMODE(saved.stat().st_mode) == 0o600
+    assert files_under(save) == {saved}  # no temporary file left behind
+
+
 # --- an endpoint nobody listens on -------------------------------------------------------------
 
 

@@ -43,7 +43,7 @@ from sagelint.aws.lint_s3 import s3_failure_message
 from sagelint.aws.options import AuditError, AuditOptions
 from sagelint.aws.progress import Progress
 from sagelint.aws.s3 import S3Lister
-from sagelint.aws.save import Saver
+from sagelint.aws.save import SaveError, Saver
 from sagelint.document_rules import AWS_ERROR, INTERNAL_ERROR
 from sagelint.findings import Finding
 from sagelint.job import Job, make_job
@@ -453,6 +453,13 @@ def audit(
     """Audit the accounts and regions of ``options`` with ``linter``: its findings, and SM004
     for every AWS error, as they come. The S3 data is listed for the S3-aware rules that
     ``linter`` enables. ``linter.jobs_checked`` counts the jobs checked."""
+    saver = None
+    if options.save is not None:
+        saver = Saver(options.save)
+        try:
+            saver.check()
+        except SaveError as error:
+            raise AuditError(f"--save {options.save}: {error}") from None
     cache = None
     if options.cache is not None:
         cache = AuditCache(options.cache, options_key(linter, options))
@@ -460,7 +467,6 @@ def audit(
     if show is None:
         show = sys.stderr.isatty()
     progress = Progress(sys.stderr, show)
-    saver = Saver(options.save) if options.save is not None else None
     try:
         for item in audit_documents(
             options,
@@ -481,7 +487,7 @@ def audit(
                     summary_stamp = item.job.data.get("LastModifiedTime")
                     cache.store(item.path, str(summary_stamp), found, linter.suppressed - before)
                 if saver is not None:
-                    saver.save(item)
+                    found = [*found, *_save(saver, item)]
             if found:
                 progress.clear()
                 yield from found
@@ -491,6 +497,16 @@ def audit(
             warning = cache.take_warning()
             if warning is not None:
                 _say(warning, progress)
+
+
+def _save(saver: Saver, document: Document) -> list[Finding]:
+    """Save the job: nothing, or the SM004 finding that says it could not be."""
+    try:
+        saver.save(document)
+    except SaveError as error:
+        message = f"--save failed: {error}; the job was checked, not saved"
+        return [aws_error(document.path, message, document.job.name)]
+    return []
 
 
 def _count_cached(linter: Linter, job: CachedJob) -> None:
