@@ -3,6 +3,7 @@ command, with faults injected at the HTTP layer (botocore's before-send event)."
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sagelint.aws import AuditOptions, audit, parse_since
+from sagelint.aws import AuditError, AuditOptions, audit, parse_since
 from sagelint.engine import Linter, Options
 from sagelint.findings import Finding
 from sagelint.rules import RULES
@@ -334,6 +335,23 @@ def test_all_regions_without_describe_regions_audits_every_region_offered(
     assert "cannot list the enabled regions" in capsys.readouterr().err
 
 
+def test_a_region_list_that_cannot_be_read_audits_every_region_offered(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    create_jobs("ap-south-1", 1, "south", **ISOLATION_OFF)
+    session, wire = wired_session(
+        Fault("DescribeRegions", status=200, body="<html><body>sign in<br></body></html>")
+    )
+    found, _ = run_audit(session, regions=(), all_regions=True, tags=False)
+    assert [f.job for f in found] == ["south-0000"]
+    listed = {region for (op, region) in wire.regions if op == "ListTrainingJobs"}
+    assert len(listed) > 20 and "ap-south-1" in listed
+    assert (
+        "cannot list the enabled regions (ec2:DescribeRegions: the response could not be parsed)"
+        in capsys.readouterr().err
+    )
+
+
 # --- cache, save ---------------------------------------------------------------------------------
 
 
@@ -356,12 +374,80 @@ def test_a_re_audit_with_the_cache_describes_only_what_changed(tmp_path: Path) -
     assert wire.calls["DescribeTrainingJob"] == 6
 
 
-def test_an_unusable_cache_file_is_a_usage_error(tmp_path: Path) -> None:
+def cached_audit(cache: Path, *more: str) -> Result:
+    return sagelint(
+        "--region", "us-east-1", "--isolated", "--format", "json", "--select", "SM104",
+        "--fail-on", "warning", "--no-s3", "--cache", str(cache), *more,
+    )  # fmt: skip
+
+
+def findings_of(result: Result) -> list[tuple[str, str, str]]:
+    report = json.loads(result.stdout)
+    return sorted((f["rule"], f["path"], f["message"]) for f in report["findings"])
+
+
+def test_a_corrupted_cache_is_set_aside_and_the_audit_goes_on(tmp_path: Path) -> None:
+    create_jobs("us-east-1", 150, **ISOLATION_OFF)
+    cache = tmp_path / "audit.db"
+    first = cached_audit(cache, "--no-tags")
+    assert first.exit_code == 1 and first.stderr == ""
+    data = bytearray(cache.read_bytes())
+    middle = len(data) // 2
+    data[middle - 2048 : middle + 2048] = b"\xa5" * 4096  # pages in the middle of the file
+    cache.write_bytes(data)
+    again = cached_audit(cache, "--no-tags")
+    assert again.exit_code == 1, again.output
+    assert findings_of(again) == findings_of(first) and len(findings_of(first)) == 150
+    assert json.loads(again.stdout)["summary"]["jobs"] == 150
+    (warning,) = again.stderr.splitlines()
+    assert warning.startswith(f"sagelint: --cache {cache} is damaged (")
+    assert warning.endswith(f"set aside as {cache}.corrupt; the audit goes on without a cache")
+    assert (tmp_path / "audit.db.corrupt").is_file() and not cache.exists()
+    third = cached_audit(cache, "--no-tags")  # a new cache
+    assert (third.exit_code, third.stderr) == (1, "") and cache.is_file()
+
+
+def test_a_cache_row_changed_since_it_was_written_is_not_believed(tmp_path: Path) -> None:
+    import sqlite3
+
+    create_jobs("us-east-1", 3, **ISOLATION_OFF)
+    cache = tmp_path / "audit.db"
+    first = cached_audit(cache)
+    with contextlib.closing(sqlite3.connect(cache)) as connection:
+        (table,) = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        connection.execute(f"UPDATE {table[0]} SET findings = replace(findings, 'SM104', 'SM1')")
+        connection.commit()
+    again = cached_audit(cache)
+    assert again.exit_code == 1 and findings_of(again) == findings_of(first)
+    assert again.stderr == (
+        f"sagelint: --cache {cache} is damaged (a row does not read back as it was written); "
+        f"set aside as {cache}.corrupt; the audit goes on without a cache\n"
+    )
+
+
+def test_a_cache_file_that_is_no_database_is_set_aside(tmp_path: Path) -> None:
+    create_jobs("us-east-1", 2, **ISOLATION_OFF)
     bad = tmp_path / "audit.db"
     bad.write_text("not a database, " * 100)
-    result = sagelint("--region", "us-east-1", "--cache", str(bad), "--isolated")
-    assert result.exit_code == 2
-    assert "not a usable SQLite file" in result.stderr
+    result = cached_audit(bad)
+    assert result.exit_code == 1 and len(findings_of(result)) == 2
+    assert result.stderr == (
+        f"sagelint: --cache {bad} is damaged (file is not a database); set aside as "
+        f"{bad}.corrupt; the audit goes on without a cache\n"
+    )
+    assert (tmp_path / "audit.db.corrupt").read_text() == "not a database, " * 100
+
+
+def test_a_cache_that_cannot_be_opened_is_said_and_left_alone(tmp_path: Path) -> None:
+    create_jobs("us-east-1", 2, **ISOLATION_OFF)
+    cache = tmp_path / "no such folder" / "audit.db"
+    result = cached_audit(cache)
+    assert result.exit_code == 1 and len(findings_of(result)) == 2
+    assert result.stderr == (
+        f"sagelint: --cache {cache} cannot be used (unable to open database file); the audit "
+        "goes on without a cache\n"
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_saved_jobs_reproduce_the_findings_offline(tmp_path: Path) -> None:
@@ -387,6 +473,100 @@ def test_saved_jobs_reproduce_the_findings_offline(tmp_path: Path) -> None:
     )
     assert {"SM101", "SM104"} <= {f.rule for f in live}
     assert ("SM104", "exempt-0000") not in {(f.rule, f.job) for f in offline}
+
+
+def saving(save: Path, *more: str) -> Result:
+    return sagelint(
+        "--region", "us-east-1", "--isolated", "--format", "json", "--select", "SM104",
+        "--no-s3", "--save", str(save), *more,
+    )  # fmt: skip
+
+
+def test_a_save_folder_under_a_file_is_a_usage_error_before_any_call(tmp_path: Path) -> None:
+    create_jobs("us-east-1", 2, **ISOLATION_OFF)
+    (tmp_path / "file").write_text("")
+    save = tmp_path / "file" / "saved"
+    result = saving(save)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"sagelint: error: --save {save}: cannot create the folder: Not a directory\n"
+    )
+    session, wire = wired_session()
+    with pytest.raises(AuditError, match="cannot create the folder"):
+        run_audit(session, save=save)
+    assert wire.calls == {}
+
+
+def unwritable_folder(tmp_path: Path) -> Path:
+    """A folder this process cannot write in (root writes anywhere but in /proc)."""
+    import os
+
+    if os.geteuid() != 0:
+        folder = tmp_path / "locked"
+        folder.mkdir(mode=0o500)
+        return folder
+    if not Path("/proc/self").is_dir():
+        pytest.skip("running as root without /proc: no folder is unwritable")
+    return Path("/proc")
+
+
+def test_an_unwritable_save_folder_is_a_usage_error(tmp_path: Path) -> None:
+    create_jobs("us-east-1", 1, **ISOLATION_OFF)
+    folder = unwritable_folder(tmp_path)
+    result = saving(folder)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"sagelint: error: --save {folder}: cannot write in the folder")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_job_that_cannot_be_saved_is_one_error_and_the_audit_goes_on(tmp_path: Path) -> None:
+    create_jobs("us-east-1", 2, **ISOLATION_OFF)
+    save = tmp_path / "saved"
+    save.mkdir()
+    (save / ACCOUNT).write_text("in the way")  # the account's folder cannot be made
+    result = saving(save)
+    assert result.exit_code == 2, result.output
+    report = json.loads(result.stdout)
+    assert sorted((f["rule"], f["job"]) for f in report["findings"]) == [
+        ("SM004", "job-0000"),
+        ("SM004", "job-0001"),
+        ("SM104", "job-0000"),
+        ("SM104", "job-0001"),
+    ]
+    messages = sorted(f["message"] for f in report["findings"] if f["rule"] == "SM004")
+    assert messages[0] == (
+        f"--save failed: cannot write {save}/{ACCOUNT}/us-east-1/job-0000.json: Not a "
+        "directory; the job was checked, not saved"
+    )
+    assert report["summary"]["jobs"] == 2
+
+
+def test_a_save_subfolder_that_leads_elsewhere_is_not_followed(tmp_path: Path) -> None:
+    create_jobs("us-east-1", 1, **ISOLATION_OFF)
+    save, elsewhere = tmp_path / "saved", tmp_path / "elsewhere"
+    save.mkdir()
+    elsewhere.mkdir()
+    (save / ACCOUNT).symlink_to(elsewhere)
+    result = saving(save)
+    assert result.exit_code == 2, result.output
+    (error,) = errors([Finding(**f) for f in json.loads(result.stdout)["findings"]])
+    assert error.message == (
+        f"--save failed: {save}/{ACCOUNT}/us-east-1 leads outside {save}; not written; the job "
+        "was checked, not saved"
+    )
+    assert list(elsewhere.rglob("*.json")) == []
+
+
+def test_a_save_folder_that_is_a_link_saves_where_it_leads(tmp_path: Path) -> None:
+    create_jobs("us-east-1", 1, **ISOLATION_OFF)
+    real, link = tmp_path / "real", tmp_path / "link"
+    real.mkdir()
+    link.symlink_to(real)
+    result = saving(link)
+    assert result.exit_code == 0, result.output
+    assert [p.relative_to(real).as_posix() for p in real.rglob("*.json")] == [
+        f"{ACCOUNT}/us-east-1/job-0000.json"
+    ]
 
 
 # --- S3-aware rules in the audit --------------------------------------------------------------
@@ -474,14 +654,31 @@ def test_usage_errors_exit_with_2(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 2 and "nope" in result.stderr
 
 
-def test_no_credentials_is_one_error_for_the_account(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_credentials_is_one_usage_error_before_any_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     result = sagelint("--isolated", "--region", "us-east-1", "--format", "json")
-    assert result.exit_code == 2
-    (error,) = json.loads(result.stdout)["findings"]
-    assert error["rule"] == "SM004" and error["path"] == "arn:aws:sagemaker:*:*:*"
-    assert "no AWS credentials found" in error["message"]
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "sagelint: error: no AWS credentials found (environment, --profile, shared files, SSO "
+        "or instance role)\n"
+    )
+    session, wire = wired_session()
+    with pytest.raises(AuditError, match="no AWS credentials found"):
+        run_audit(session)
+    assert wire.calls == {}
+
+
+def test_credentials_that_cannot_be_loaded_are_one_usage_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")  # a key id without its secret
+    result = sagelint("--isolated", "--region", "us-east-1", "--format", "json")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith("sagelint: error: cannot load the AWS credentials: ")
+    assert len(result.stderr.splitlines()) == 1
 
 
 def test_help_documents_every_option_and_the_exit_codes() -> None:

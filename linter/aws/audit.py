@@ -43,7 +43,7 @@ from sagelint.aws.lint_s3 import s3_failure_message
 from sagelint.aws.options import AuditError, AuditOptions
 from sagelint.aws.progress import Progress
 from sagelint.aws.s3 import S3Lister
-from sagelint.aws.save import Saver
+from sagelint.aws.save import SaveError, Saver
 from sagelint.document_rules import AWS_ERROR, INTERNAL_ERROR
 from sagelint.findings import Finding
 from sagelint.job import Job, make_job
@@ -92,7 +92,15 @@ class _Listed:
     internal: bool = False
 
 
-_Outcome = _Described | _Cached | _Listed
+@dataclass
+class _Note:
+    """A line for standard error: a retry under way, a cache that could not be used."""
+
+    text: str
+
+
+_Result = _Described | _Cached | _Listed
+_Outcome = _Result | _Note
 
 
 # --- the pipeline ------------------------------------------------------------------------------
@@ -117,16 +125,17 @@ class _Audit:
         )
         self.session = session
         self.cache = cache
-        self.clients = Clients(self.connection)
+        self.said: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self.clients = Clients(self.connection, self.said.put)
         self.s3 = S3Lister(options.s3_max_objects)
         self.targets: list[Target] = []
         self.stop = threading.Event()
         workers = self.connection.concurrency
         self.tickets = threading.Semaphore(4 * workers)
         self.work: queue.SimpleQueue[tuple[Target, dict[str, Any]] | None] = queue.SimpleQueue()
-        self.results: queue.SimpleQueue[_Outcome] = queue.SimpleQueue()
+        self.results: queue.SimpleQueue[_Result] = queue.SimpleQueue()
         self.pending: queue.SimpleQueue[Target] = queue.SimpleQueue()
-        self.notes: list[str] = []
+        self.region_notes: list[str] = []
 
     # -- setup, in the calling thread
 
@@ -138,6 +147,7 @@ class _Audit:
             base = self.session or base_session(self.options.profile)
         except ProfileNotFound as error:
             raise AuditError(str(error)) from None
+        _check_credentials(base)
         requested = list(dict.fromkeys(self.options.regions))
         if not requested and not self.options.all_regions and not base.region_name:
             raise AuditError(
@@ -150,6 +160,8 @@ class _Audit:
         accounts = resolve_accounts(
             base, self.clients, home, list(self.options.role_arns), self.options.external_id
         )
+        if not self.options.role_arns and accounts[0].session is None:
+            raise AuditError(str(accounts[0].error))  # the only account: nothing to audit
         for account in accounts:
             if account.error is not None or account.session is None:
                 yield aws_error(
@@ -161,7 +173,7 @@ class _Audit:
             if self.options.all_regions:
                 regions, note = enabled_regions(account, self.clients, home)
                 if note:
-                    self.notes.append(note)
+                    self.region_notes.append(note)
             for region in regions:
                 target = Target(account, region)
                 self.targets.append(target)
@@ -306,9 +318,22 @@ class _Audit:
 
     # -- the calling thread
 
+    def notes(self) -> Iterator[_Note]:
+        """What the threads have to say (retries under way, a cache given up), once each."""
+        while True:
+            try:
+                yield _Note(self.said.get_nowait())
+            except queue.Empty:
+                break
+        warning = self.cache.take_warning() if self.cache is not None else None
+        if warning is not None:
+            yield _Note(warning)
+
     def outcomes(self) -> Iterator[_Outcome]:
-        """Every outcome, as they come, until every region is listed and every job handled."""
+        """Every outcome, as they come, until every region is listed and every job handled;
+        notes in between."""
         while any(target.open() for target in self.targets):
+            yield from self.notes()
             try:
                 outcome = self.results.get(timeout=0.2)
             except queue.Empty:
@@ -323,6 +348,27 @@ class _Audit:
 
 def _stamp(value: Any) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def _check_credentials(session: boto3.Session) -> None:
+    """An :class:`AuditError` when the session has no credentials, or they cannot be loaded
+    (an expired SSO token, a failing credential_process): nothing could be audited."""
+    try:
+        credentials = session.get_credentials()
+    except Exception as error:
+        if not is_aws_error(error):
+            raise
+        raise AuditError(f"cannot load the AWS credentials: {describe_error(error)}") from None
+    if credentials is None:
+        raise AuditError(
+            "no AWS credentials found (environment, --profile, shared files, SSO or instance role)"
+        )
+
+
+def _say(text: str, progress: Progress | None) -> None:
+    if progress is not None:
+        progress.clear()
+    print(f"sagelint: {text}", file=sys.stderr, flush=True)
 
 
 def audit_documents(
@@ -340,10 +386,13 @@ def audit_documents(
     run = _Audit(options, s3_rules, session, cache)
     try:
         yield from run.prepare()
-        for note in run.notes:
-            print(f"sagelint: {note}", file=sys.stderr)
+        for note in run.region_notes:
+            _say(note, progress)
         run.start()
         for outcome in run.outcomes():
+            if isinstance(outcome, _Note):
+                _say(outcome.text, progress)
+                continue
             if progress is not None:
                 progress.show(run.targets)
             if isinstance(outcome, _Listed):
@@ -367,6 +416,8 @@ def audit_documents(
         run.close()
         if progress is not None:
             progress.clear()
+        for last in run.notes():  # what was said last, or while preparing
+            _say(last.text, progress)
 
 
 def _listing_error(outcome: _Listed) -> Finding:
@@ -374,14 +425,14 @@ def _listing_error(outcome: _Listed) -> Finding:
     account = target.account
     code = INTERNAL_ERROR.code if outcome.internal else AWS_ERROR.code
     what = (
-        f"after {target.listed:,} jobs: {outcome.error}; the rest of the region was not checked"
+        f" after {target.listed:,} jobs: {outcome.error}; the rest of the region was not checked"
         if target.listed
-        else f"{outcome.error}; the jobs of this region were not checked"
+        else f": {outcome.error}; the jobs of this region were not checked"
     )
     return Finding(
         code,
         "error",
-        f"ListTrainingJobs failed in account {account.id}, region {target.region} {what}",
+        f"ListTrainingJobs failed in account {account.id}, region {target.region}{what}",
         account.pseudo_arn(target.region),
         1,
         1,
@@ -399,6 +450,13 @@ def audit(
     """Audit the accounts and regions of ``options`` with ``linter``: its findings, and SM004
     for every AWS error, as they come. The S3 data is listed for the S3-aware rules that
     ``linter`` enables. ``linter.jobs_checked`` counts the jobs checked."""
+    saver = None
+    if options.save is not None:
+        saver = Saver(options.save)
+        try:
+            saver.check()
+        except SaveError as error:
+            raise AuditError(f"--save {options.save}: {error}") from None
     cache = None
     if options.cache is not None:
         cache = AuditCache(options.cache, options_key(linter, options))
@@ -406,7 +464,6 @@ def audit(
     if show is None:
         show = sys.stderr.isatty()
     progress = Progress(sys.stderr, show)
-    saver = Saver(options.save) if options.save is not None else None
     try:
         for item in audit_documents(
             options,
@@ -423,17 +480,30 @@ def audit(
             else:
                 before = Counter(linter.suppressed)
                 found = linter.lint_document(item)
-                if saver is not None:
-                    saver.save(item)
                 if cache is not None:
                     summary_stamp = item.job.data.get("LastModifiedTime")
                     cache.store(item.path, str(summary_stamp), found, linter.suppressed - before)
+                if saver is not None:
+                    found = [*found, *_save(saver, item)]
             if found:
                 progress.clear()
                 yield from found
     finally:
         if cache is not None:
             cache.close()
+            warning = cache.take_warning()
+            if warning is not None:
+                _say(warning, progress)
+
+
+def _save(saver: Saver, document: Document) -> list[Finding]:
+    """Save the job: nothing, or the SM004 finding that says it could not be."""
+    try:
+        saver.save(document)
+    except SaveError as error:
+        message = f"--save failed: {error}; the job was checked, not saved"
+        return [aws_error(document.path, message, document.job.name)]
+    return []
 
 
 def _count_cached(linter: Linter, job: CachedJob) -> None:

@@ -11,11 +11,15 @@ from __future__ import annotations
 import functools
 import os
 import re
+import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-from sagelint.aws.errors import describe_error, is_aws_error
+from sagelint.aws.errors import THROTTLING, describe_error, is_aws_error
+from sagelint.aws.fetch import call, check_json_body, reading
 
 if TYPE_CHECKING:
     import boto3
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
 DEFAULT_CONCURRENCY = 16
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_ATTEMPTS = 8  # unless AWS_MAX_ATTEMPTS or the profile's max_attempts says otherwise
+CONNECT_ATTEMPTS = 2  # an endpoint that cannot be reached is tried twice, whatever the above
 ROLE_SESSION_NAME = "sagelint-audit"
 _ARN = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):role/.+$")
 
@@ -117,13 +122,107 @@ def client_config(session: boto3.Session, connection: Connection, service: str) 
     )
 
 
+def print_note(text: str) -> None:
+    print(f"sagelint: {text}", file=sys.stderr, flush=True)
+
+
+class RetryGuard:
+    """botocore's ``needs-retry`` event, ahead of its retry handler: an endpoint that cannot be
+    reached (connection refused, no such host, a connect timeout, a proxy or TLS failure) is
+    tried :data:`CONNECT_ATTEMPTS` times, not as often as throttling is, so that an unreachable
+    endpoint ends a region in seconds (raising the error stops botocore's retries). A retry
+    after a connect failure, a read timeout or a server error is said (once per kind, per
+    service and region) through ``note``, not waited out in silence; throttling is retried
+    without a word, as expected."""
+
+    def __init__(self, client: Any, region: str, note: Callable[[str], None]) -> None:
+        self._service = str(client.meta.service_model.service_name)
+        self._region = region
+        self._note = note
+        self._endpoint = _host(str(client.meta.endpoint_url))
+        self._attempts = _max_attempts(client.meta.config.retries or {})
+        self._said: set[str] = set()
+        self._lock = threading.Lock()
+
+    def __call__(
+        self,
+        attempts: int = 1,
+        caught_exception: BaseException | None = None,
+        operation: Any = None,
+        response: Any = None,
+        **_: Any,
+    ) -> None:
+        from botocore.exceptions import ConnectionError as ConnectFailure
+        from botocore.exceptions import ReadTimeoutError
+
+        if isinstance(caught_exception, ConnectFailure):  # refused, no such host, connect timeout
+            if attempts >= min(CONNECT_ATTEMPTS, self._attempts):
+                raise caught_exception
+            self._say("connect", f"cannot connect to {self._endpoint}", attempts, operation)
+        elif attempts >= self._attempts:
+            return
+        elif isinstance(caught_exception, ReadTimeoutError):
+            self._say("timeout", f"no answer from {self._endpoint} in time", attempts, operation)
+        elif _server_error(response):
+            status = response[0].status_code
+            self._say("server", f"{self._endpoint} answered HTTP {status}", attempts, operation)
+
+    def _say(self, kind: str, what: str, attempts: int, operation: Any) -> None:
+        with self._lock:
+            if kind in self._said:
+                return
+            self._said.add(kind)
+        name = getattr(operation, "name", None) or self._service
+        limit = CONNECT_ATTEMPTS if kind == "connect" else self._attempts
+        self._note(
+            f"{self._region}: {what} ({name}, attempt {attempts} of at most {limit}); retrying"
+        )
+
+
+def _max_attempts(retries: dict[str, Any]) -> int:
+    """The attempts botocore makes of a call, as its retry configuration says."""
+    if retries.get("total_max_attempts"):
+        return int(retries["total_max_attempts"])
+    if retries.get("max_attempts") is not None:  # retries after the first attempt
+        return int(retries["max_attempts"]) + 1
+    return 5 if retries.get("mode", "legacy") == "legacy" else 3
+
+
+def _server_error(response: Any) -> bool:
+    """A 5xx answer that is not throttling (which is retried without a word: it is expected)."""
+    if not isinstance(response, tuple) or len(response) != 2:
+        return False
+    http, parsed = response
+    status = getattr(http, "status_code", 0)
+    code = parsed.get("Error", {}).get("Code") if isinstance(parsed, dict) else None
+    return isinstance(status, int) and status >= 500 and code not in THROTTLING
+
+
+def _host(url: str) -> str:
+    """An endpoint's scheme, host and port (no user information, path or query)."""
+    parts = urlsplit(url)
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname}{port}" if parts.hostname else "the endpoint"
+
+
+def guard(client: Any, region: str, note: Callable[[str], None]) -> Any:
+    """``client`` with the audit's handlers: answers checked before botocore parses them
+    (:func:`~sagelint.aws.fetch.check_json_body`) and retries bounded (:class:`RetryGuard`)."""
+    service = client.meta.service_model.service_id.hyphenize()
+    client.meta.events.register_first(f"before-parse.{service}", check_json_body)
+    client.meta.events.register_first(f"needs-retry.{service}", RetryGuard(client, region, note))
+    return client
+
+
 class Clients:
     """One client per session, service and region, shared by every thread (boto3 clients are
     thread-safe; creating them is not, hence the lock). Sharing also makes the adaptive retry
-    mode's rate limiter see every call to a region."""
+    mode's rate limiter see every call to a region. ``note`` says what is being retried (on
+    standard error unless told otherwise)."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, note: Callable[[str], None] = print_note) -> None:
         self.connection = connection
+        self.note = note
         self._lock = threading.Lock()
         self._clients: dict[tuple[int, str, str], Any] = {}
 
@@ -132,12 +231,13 @@ class Clients:
         with self._lock:
             found = self._clients.get(key)
             if found is None:
-                found = self._clients[key] = session.client(
+                made = session.client(
                     service,  # type: ignore[call-overload]
                     region_name=region,
                     endpoint_url=self.connection.endpoint_url,
                     config=client_config(session, self.connection, service),
                 )
+                found = self._clients[key] = guard(made, region, self.note)
             return found
 
     def sagemaker(self, session: boto3.Session, region: str) -> SageMakerClient:
@@ -165,7 +265,8 @@ def resolve_accounts(
     if not role_arns:
         try:
             sts = clients.client(base, "sts", region)
-            return [Account(str(sts.get_caller_identity()["Account"]), base)]
+            identity = call("GetCallerIdentity", sts.get_caller_identity)
+            return [Account(identity["Account"], base)]
         except Exception as error:
             if not is_aws_error(error):
                 raise
@@ -217,20 +318,22 @@ def assumed_session(
     config = client_config(base, clients.connection, "sts")
 
     def create_client(service: str, **kwargs: Any) -> Any:
-        return core.create_client(
+        made = core.create_client(
             service,
             region_name=region,
             endpoint_url=clients.connection.endpoint_url,
             config=config,
             **kwargs,
         )
+        return guard(made, region, clients.note)
 
     extra: dict[str, Any] = {"RoleSessionName": ROLE_SESSION_NAME}
     if external_id:
         extra["ExternalId"] = external_id
     fetcher = AssumeRoleCredentialFetcher(create_client, source, role_arn, extra_args=extra)
     credentials = DeferredRefreshableCredentials(fetcher.fetch_credentials, "assume-role")
-    credentials.get_frozen_credentials()  # AssumeRole now: AccessDenied surfaces here
+    with reading("AssumeRole"):
+        credentials.get_frozen_credentials()  # AssumeRole now: AccessDenied surfaces here
 
     class RoleProvider(CredentialProvider):
         METHOD = "sagelint-assume-role"
@@ -252,7 +355,8 @@ def enabled_regions(account: Account, clients: Clients, region: str) -> tuple[li
     offered = account.session.get_available_regions("sagemaker", partition(region))
     try:
         ec2 = clients.client(account.session, "ec2", region)
-        enabled = {r["RegionName"] for r in ec2.describe_regions()["Regions"]}
+        answer = call("DescribeRegions", ec2.describe_regions)
+        enabled = {r.get("RegionName") for r in answer["Regions"] if isinstance(r, dict)}
     except Exception as error:
         if not is_aws_error(error):
             raise

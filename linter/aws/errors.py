@@ -6,6 +6,8 @@ botocore is imported inside the functions: the AWS layer loads it only when it t
 
 from __future__ import annotations
 
+import http.client
+
 THROTTLING = frozenset(
     {
         "Throttling",
@@ -35,11 +37,23 @@ class S3Failure(Exception):
         self.text = text
 
 
+class BadResponse(Exception):
+    """An answer that could not be read: not JSON (or XML), or not the shape the operation
+    answers with. ``text`` says why in a few words, never quoting the response."""
+
+    def __init__(self, operation: str, text: str) -> None:
+        super().__init__(f"{operation}: {text}")
+        self.operation = operation
+        self.text = text
+
+
 def is_aws_error(error: BaseException) -> bool:
     """An error from AWS or on the way to it (as opposed to a bug of ours)."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    return isinstance(error, BotoCoreError | ClientError | S3Failure | ConnectionError)
+    return isinstance(
+        error, BotoCoreError | ClientError | S3Failure | BadResponse | ConnectionError
+    )
 
 
 def error_code(error: BaseException) -> str:
@@ -63,9 +77,15 @@ def describe_error(error: BaseException) -> str:
 
     if isinstance(error, S3Failure):
         return error.text
+    if isinstance(error, BadResponse):
+        return error.text
     if isinstance(error, ClientError):
         code = error_code(error)
         message = str(error.response.get("Error", {}).get("Message") or "")
+        if code.isdigit():  # no AWS error document: the message would be the raw body
+            reason = http.client.responses.get(int(code), "")
+            message = f"{reason} (not an AWS error response)".strip()
+            code = f"HTTP {code}"
         text = f"{code}: {message}" if message else code
         attempts = error.response.get("ResponseMetadata", {}).get("RetryAttempts")
         if code in THROTTLING:

@@ -1,17 +1,152 @@
 """Reading training jobs from SageMaker: ListTrainingJobs a page at a time, DescribeTrainingJob
 (as JSON would hold it) and ListTags.
+
+Every AWS answer is read through :func:`call`: a response that is not JSON (or XML), or not the
+shape of the operation's answer, raises :class:`~sagelint.aws.errors.BadResponse` whichever
+way botocore surfaces it: an exception from its parsers (:func:`reading`), a JSON body that is
+not an object (:func:`check_json_body`, on each client's ``before-parse`` event), or a parsed
+answer that lacks or mistypes a member the audit relies on (:data:`EXPECTED`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import json
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
+
+from sagelint.aws.errors import BadResponse
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
 LIST_PAGE = 100  # ListTrainingJobs' largest page
+
+# What the audit relies on in each answer: (member, type, required).
+EXPECTED: dict[str, tuple[tuple[str, type, bool], ...]] = {
+    "ListTrainingJobs": (("TrainingJobSummaries", list, True), ("NextToken", str, False)),
+    "DescribeTrainingJob": (("TrainingJobName", str, True), ("TrainingJobArn", str, True)),
+    "ListTags": (("Tags", list, False), ("NextToken", str, False)),
+    "GetCallerIdentity": (("Account", str, True),),
+    "DescribeRegions": (("Regions", list, True),),
+    "ListObjectsV2": (
+        ("IsTruncated", bool, True),
+        ("Contents", list, False),
+        ("NextContinuationToken", str, False),
+    ),
+    "GetObject": (("Body", object, True),),
+}
+_JSON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "structure": dict,
+    "map": dict,
+    "list": list,
+    "string": str,
+    "boolean": bool,
+    "integer": int,
+    "long": int,
+    "float": (int, float),
+    "double": (int, float),
+}
+_KIND = {
+    dict: "an object",
+    list: "a list",
+    str: "a string",
+    bool: "true or false",
+    int: "a number",
+    object: "a value",
+}
+
+
+def check_json_body(response_dict: Mapping[str, Any], operation_model: Any, **_: Any) -> None:
+    """botocore's ``before-parse`` event: a successful answer of a JSON API must be a JSON object
+    whose top-level members have the types the API model gives them. botocore would read a body
+    that is not JSON as an empty answer (no jobs, an empty job), and fail on a wrong type with
+    whatever exception its parser meets."""
+    protocol = getattr(operation_model.service_model, "resolved_protocol", None)
+    protocol = protocol or operation_model.metadata.get("protocol")
+    status = int(response_dict.get("status_code") or 0)
+    if protocol != "json" or not 200 <= status < 300 or operation_model.output_shape is None:
+        return
+    body = response_dict.get("body")
+    if not isinstance(body, bytes | bytearray):
+        return
+    name = operation_model.name
+    if not body.strip():
+        raise BadResponse(name, "the response was empty")
+    try:
+        value = json.loads(body)
+    except ValueError:  # UnicodeDecodeError included
+        raise BadResponse(name, "the response was not JSON") from None
+    except RecursionError:
+        raise BadResponse(name, "the response was nested too deeply") from None
+    if not isinstance(value, dict):
+        raise BadResponse(name, "the response was not a JSON object")
+    members = operation_model.output_shape.members
+    for key, item in value.items():
+        shape = members.get(key)
+        wanted = _JSON_TYPES.get(shape.type_name) if shape is not None else None
+        if wanted is None or item is None:
+            continue
+        if not isinstance(item, wanted) or (wanted is int and isinstance(item, bool)):
+            kind = _KIND.get(wanted if isinstance(wanted, type) else int, "of its type")
+            raise BadResponse(name, f"{key} in the response is not {kind}")
+
+
+def unreadable(error: BaseException) -> str | None:
+    """Why botocore could not read an answer, when ``error`` comes from its parsers (or from
+    what it does with the parsed answer while fetching credentials); None for anything else."""
+    import botocore.credentials
+    import botocore.parsers
+
+    if isinstance(error, botocore.parsers.ResponseParserError):
+        return "the response could not be parsed"
+    if not isinstance(error, ValueError | TypeError | AttributeError | KeyError | IndexError):
+        return None
+    where = {botocore.parsers.__file__, botocore.credentials.__file__}
+    frames = error.__traceback__
+    while frames is not None:
+        if frames.tb_frame.f_code.co_filename in where:
+            if isinstance(error, UnicodeDecodeError):
+                return "the response was not UTF-8 text"
+            key = error.args[0] if isinstance(error, KeyError) and error.args else None
+            if isinstance(key, str) and key.isidentifier() and len(key) <= 64:
+                return f"{key} is missing from the response"
+            return "the response does not have the shape of the operation's answer"
+        frames = frames.tb_next
+    return None
+
+
+@contextmanager
+def reading(operation: str) -> Iterator[None]:
+    """What botocore raises on an answer it cannot read, as :class:`BadResponse`."""
+    try:
+        yield
+    except BadResponse:
+        raise
+    except Exception as error:
+        why = unreadable(error)
+        if why is None:
+            raise
+        raise BadResponse(operation, why) from None
+
+
+def call(operation: str, method: Callable[..., Any], /, **params: Any) -> dict[str, Any]:
+    """``method(**params)`` (a client's method for ``operation``): its answer, checked for what
+    :data:`EXPECTED` says the audit relies on. Raises :class:`BadResponse` for an answer that
+    cannot be read, and whatever the client raises otherwise (ClientError...)."""
+    with reading(operation):
+        answer = method(**params)
+    if not isinstance(answer, dict):
+        raise BadResponse(operation, "the response was not an object")
+    for key, kind, required in EXPECTED.get(operation, ()):
+        value = answer.get(key)
+        if value is None:
+            if required:
+                raise BadResponse(operation, f"{key} is missing from the response")
+        elif not isinstance(value, kind):
+            raise BadResponse(operation, f"{key} in the response is not {_KIND[kind]}")
+    return answer
 
 
 def list_jobs(
@@ -19,7 +154,8 @@ def list_jobs(
 ) -> Iterator[dict[str, Any]]:
     """Training job summaries, newest first, a page (up to 100) at a time: nothing more than a
     page is held. ``filters`` are ListTrainingJobs parameters (StatusEquals, NameContains,
-    LastModifiedTimeAfter...), applied by the service."""
+    LastModifiedTimeAfter...), applied by the service. A page that cannot be read raises
+    :class:`BadResponse` before any of its jobs is given."""
     listed = 0
     token: str | None = None
     while True:
@@ -32,8 +168,11 @@ def list_jobs(
         }
         if token:
             params["NextToken"] = token
-        page = client.list_training_jobs(**params)
-        for summary in page.get("TrainingJobSummaries", []):
+        page = call("ListTrainingJobs", client.list_training_jobs, **params)
+        summaries = page["TrainingJobSummaries"]
+        for summary in summaries:
+            _check_summary(summary)
+        for summary in summaries:
             yield dict(summary)
             listed += 1
             if max_jobs is not None and listed >= max_jobs:
@@ -43,9 +182,21 @@ def list_jobs(
             return
 
 
+def _check_summary(summary: Any) -> None:
+    if not isinstance(summary, dict):
+        raise BadResponse(
+            "ListTrainingJobs", "a training job summary in the response is not an object"
+        )
+    for key in ("TrainingJobName", "TrainingJobArn"):
+        if not isinstance(summary.get(key), str) or not summary[key]:
+            raise BadResponse(
+                "ListTrainingJobs", f"a training job summary in the response has no {key}"
+            )
+
+
 def describe_job(client: SageMakerClient, name: str) -> dict[str, Any]:
     """A DescribeTrainingJob response, without ResponseMetadata, timestamps as ISO-8601."""
-    response: dict[str, Any] = dict(client.describe_training_job(TrainingJobName=name))
+    response = call("DescribeTrainingJob", client.describe_training_job, TrainingJobName=name)
     response.pop("ResponseMetadata", None)
     data: dict[str, Any] = plain(response)
     return data
@@ -55,12 +206,13 @@ def job_tags(client: SageMakerClient, arn: str) -> dict[str, str]:
     tags: dict[str, str] = {}
     token: str | None = None
     while True:
-        page = (
-            client.list_tags(ResourceArn=arn, NextToken=token)
-            if token
-            else client.list_tags(ResourceArn=arn)
-        )
-        tags.update((tag["Key"], tag.get("Value", "")) for tag in page.get("Tags", []))
+        params = {"ResourceArn": arn, **({"NextToken": token} if token else {})}
+        page = call("ListTags", client.list_tags, **params)
+        for tag in page.get("Tags") or ():
+            if not isinstance(tag, dict) or not isinstance(tag.get("Key"), str):
+                raise BadResponse("ListTags", "a tag in the response has no Key")
+            value = tag.get("Value")
+            tags[tag["Key"]] = value if isinstance(value, str) else ""
         token = page.get("NextToken")
         if not token:
             return tags

@@ -11,7 +11,15 @@ from collections import OrderedDict
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
-from sagelint.aws.errors import MISSING, S3Failure, describe_error, error_code, is_aws_error
+from sagelint.aws.errors import (
+    MISSING,
+    BadResponse,
+    S3Failure,
+    describe_error,
+    error_code,
+    is_aws_error,
+)
+from sagelint.aws.fetch import call
 from sagelint.s3_listing import ListingRequest, S3Listing
 
 if TYPE_CHECKING:
@@ -112,9 +120,11 @@ class S3Lister:
             if token:
                 params["ContinuationToken"] = token
             self.calls += 1
-            page = client.list_objects_v2(**params)
-            for item in page.get("Contents", []):
-                key, size = item.get("Key", ""), int(item.get("Size", 0))
+            page = call("ListObjectsV2", client.list_objects_v2, **params)
+            for item in page.get("Contents") or ():
+                if not isinstance(item, dict) or not isinstance(item.get("Size", 0), int):
+                    raise BadResponse("ListObjectsV2", "an object in the response has no size")
+                key, size = str(item.get("Key", "")), int(item.get("Size", 0))
                 if key.endswith("/") and size == 0:  # a "folder" placeholder
                     continue
                 sizes.append(size)
@@ -144,7 +154,7 @@ class S3Lister:
         """Count a manifest's entries (a JSON array: a prefix object, then keys) or an augmented
         manifest's lines (JSON Lines), reading the object as a stream and stopping at ``limit``."""
         self.calls += 1
-        body = client.get_object(Bucket=bucket, Key=key)["Body"]
+        body = call("GetObject", client.get_object, Bucket=bucket, Key=key)["Body"]
         count = 0
         ended = True
         try:
