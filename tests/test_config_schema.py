@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from sagelint.config import config_json_schema, load_config, show_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "schemas" / "sagelint-config.schema.json"
-SCRIPT = shutil.which("sagelint") or "sagelint"
+SCRIPT = shutil.which("sagelint", path=str(Path(sys.executable).parent)) or "sagelint"
 JOB = ROOT / "examples" / "clean-request.json"
 
 
