@@ -8,6 +8,7 @@ and the rest is checked."""
 from __future__ import annotations
 
 import json
+import re
 import stat
 import subprocess
 import time
@@ -436,3 +437,29 @@ def test_throttling_is_still_retried_quietly(
     result, report = audit(proxy)
     assert result.exit_code == 0 and result.stderr == ""
     assert found(report) == ["job-0000", "job-0001", "job-0002"]
+
+
+# --- what AWS says reaches the terminal spelled out -------------------------------------------
+
+
+def test_an_aws_error_message_with_control_characters_is_spelled_out(proxy: FaultProxy) -> None:
+    """An error message (or a job name) from an endpoint can hold what a terminal or a CI log
+    acts on: every report writes it escaped."""
+    create_jobs("us-east-1", 2, **ISOLATION_OFF)
+    message = "denied\n::error file=a.py,line=1::forged\x1b[2J\x07\u202e"
+    proxy.add(
+        Rule("DescribeTrainingJob", contains=b"job-0001", status=400,
+             body=sagemaker_error("AccessDeniedException", message))
+    )  # fmt: skip
+    for fmt in ("text", "github", "junit"):
+        result = cli(
+            "audit", "--isolated", "--format", fmt, "--select", "SM104", "--region", "us-east-1",
+            "--endpoint-url", proxy.url,
+        )  # fmt: skip
+        assert result.exit_code == 2, result.output
+        for line in result.output.split("\n"):
+            assert not re.search("[\x00-\x08\x0b-\x1f\x7f\u202e]", line), (fmt, line)
+        assert not [
+            line for line in result.stdout.splitlines() if line.startswith("::error file=a.py")
+        ]
+        assert "\\x1b[2J\\x07\\u202e" in result.stdout, fmt

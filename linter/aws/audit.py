@@ -49,6 +49,7 @@ from sagelint.findings import Finding
 from sagelint.job import Job, make_job
 from sagelint.load.loaders import Document
 from sagelint.load.locate import NOWHERE
+from sagelint.printable import printable
 from sagelint.s3_listing import ListingRequest, S3Listing, listing_requests, s3_aware
 
 if TYPE_CHECKING:
@@ -368,7 +369,7 @@ def _check_credentials(session: boto3.Session) -> None:
 def _say(text: str, progress: Progress | None) -> None:
     if progress is not None:
         progress.clear()
-    print(f"sagelint: {text}", file=sys.stderr, flush=True)
+    print(f"sagelint: {printable(text)}", file=sys.stderr, flush=True)
 
 
 def audit_documents(

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from sagelint.aws.errors import THROTTLING, describe_error, is_aws_error
 from sagelint.aws.fetch import call, check_json_body, reading
+from sagelint.printable import printable
 
 if TYPE_CHECKING:
     import boto3
@@ -123,7 +124,7 @@ def client_config(session: boto3.Session, connection: Connection, service: str) 
 
 
 def print_note(text: str) -> None:
-    print(f"sagelint: {text}", file=sys.stderr, flush=True)
+    print(f"sagelint: {printable(text)}", file=sys.stderr, flush=True)
 
 
 class RetryGuard:

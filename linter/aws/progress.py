@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import IO
 
 from sagelint.aws.connect import Target
+from sagelint.printable import printable
 
 
 class Progress:
@@ -38,7 +39,7 @@ class Progress:
             more = "+" if target.state == "listing" else ""
             parts.append(f"{name} {target.processed:,}/{target.listed:,}{more}")
         width = shutil.get_terminal_size((80, 24)).columns - 1
-        line = " | ".join(parts)[:width]
+        line = printable(" | ".join(parts))[:width]
         self._stream.write(f"\r{line}\x1b[K")
         self._stream.flush()
         self._shown = True
