@@ -143,7 +143,15 @@ class Linter:
 
     def lint_document(self, document: Document) -> list[Finding]:
         """The findings of one job document (the library entry point of ``sagelint audit``)."""
+        document = self._in_context(document)
         return self._report(document.path, document.job.name, True, self._check(document))
+
+    def _in_context(self, document: Document) -> Document:
+        """The document with what the run knows of its job and the document does not say: the
+        region of a request spec (``Options.region``)."""
+        if self.options.region is None or document.job.given_region is not None:
+            return document
+        return document._replace(job=document.job._replace(given_region=self.options.region))
 
     def _report(
         self, path: str, name: str | None, is_document: bool, findings: list[Finding]
@@ -210,14 +218,13 @@ class Linter:
             if isinstance(loaded, LoadError):
                 yield loaded.path, None, False, [_input_error(loaded)]
             else:
-                document, notes = self.prepare(loaded) if self.prepare else (loaded, [])
+                known = self._in_context(loaded)
+                document, notes = self.prepare(known) if self.prepare else (known, [])
                 yield document.path, document.job.name, True, notes + self._check(document)
 
     def _check(self, document: Document) -> list[Finding]:
         """Validate and run the rules on one document: its findings, less suppressed ones."""
         job = document.job
-        if self.options.region and job.given_region is None:
-            job = job._replace(given_region=self.options.region)
         found: list[tuple[str, str, str]] = []  # (code, pointer, message)
         if self._schema_codes:
             from sagelint.schema.validate import validate_job

@@ -106,6 +106,9 @@ class Job(NamedTuple):
     # What S3 holds under each channel's S3Uri (S3Uri -> sagelint.s3_listing.S3Listing) when the
     # audit or `lint --s3` listed it; None otherwise (SM203, SM205, SM206 then say nothing).
     s3: Mapping[str, Any] | None = None
+    # The region of each bucket the S3-aware rules asked about, when the audit or `lint --s3`
+    # asked S3 (bucket -> region); None otherwise (SM211 then says nothing).
+    bucket_regions: Mapping[str, str] | None = None
     # The region the job runs in when the document does not say (a request spec): --region or
     # the configuration's region. A DescribeTrainingJob response's own, in its ARN, wins.
     given_region: str | None = None
@@ -219,6 +222,7 @@ def make_job(
     kind: Kind | None = None,
     tags: Mapping[str, str] | None = None,
     s3: Mapping[str, Any] | None = None,
+    bucket_regions: Mapping[str, str] | None = None,
 ) -> Job | None:
     """The one place a :class:`Job` is built: from a DescribeTrainingJob response, a
     CreateTrainingJob request or an EventBridge state change event (``kind``, when given, says
@@ -232,13 +236,14 @@ def make_job(
         data = {k: v for k, v in detail.items() if k != "Tags"}
         if tags is None and "Tags" in detail:
             tags = tags_of(detail["Tags"])
-        return Job("describe", data, tags, s3)
+        return Job("describe", data, tags, s3, bucket_regions)
     kind = kind or job_kind(value)
     if kind is None:
         return None
     if tags is None and kind == "create":
         tags = tags_of(value.get("Tags"))
-    return Job(kind, {k: v for k, v in value.items() if k != "ResponseMetadata"}, tags, s3)
+    data = {k: v for k, v in value.items() if k != "ResponseMetadata"}
+    return Job(kind, data, tags, s3, bucket_regions)
 
 
 def tags_of(value: Any) -> dict[str, str]:

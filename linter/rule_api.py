@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from sagelint.findings import Severity
     from sagelint.job import Job, Kind
-    from sagelint.s3_listing import ListingRequest
+    from sagelint.s3_listing import S3Request
 
 KINDS: frozenset[Kind] = frozenset({"describe", "create"})
 
@@ -27,8 +27,8 @@ class Violation(NamedTuple):
 
 
 Check = Callable[..., Iterable[Violation]]
-# An S3-aware rule's listings: what it needs listed in S3 to check a job.
-Listings = Callable[["Job"], Iterable["ListingRequest"]]
+# What an S3-aware rule needs S3 to say to check a job: listings, bucket regions.
+S3Requests = Callable[["Job"], Iterable["S3Request"]]
 
 
 class Policy(NamedTuple):
@@ -57,9 +57,10 @@ class Rule:
     report themselves. ``kinds`` says which documents the rule means something for: ``describe``
     (a DescribeTrainingJob response, i.e. a job that exists) and ``create`` (a CreateTrainingJob
     request, i.e. a saved job spec). ``needs`` names :class:`Policy` fields: the rule is off
-    until one is set. ``listings`` (S3-aware rules) says which S3 listings the rule needs to check
-    a job: ``sagelint audit`` and ``sagelint lint --s3`` make them and attach them to the job
-    (:attr:`sagelint.job.Job.s3`); without them the rule finds nothing. Rules compare by
+    until one is set. ``s3_requests`` (S3-aware rules) says what the rule needs S3 to say to check a
+    job (listings, bucket regions): ``sagelint audit`` and ``sagelint lint --s3`` ask and attach
+    the answers to the job (:attr:`sagelint.job.Job.s3`, :attr:`~sagelint.job.Job.bucket_regions`);
+    without them the rule finds nothing. Rules compare by
     identity: two rules are never the same rule.
     """
 
@@ -74,7 +75,7 @@ class Rule:
     peers: Mapping[str, str] = field(default_factory=dict)
     compliance: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
-    listings: Listings | None = None
+    s3_requests: S3Requests | None = None
 
     def __repr__(self) -> str:
         return f"<Rule {self.code} {self.name}>"
@@ -100,7 +101,7 @@ def rule(
     peers: Mapping[str, str] | None = None,
     compliance: Iterable[str] = (),
     needs: Iterable[str] = (),
-    listings: Listings | None = None,
+    s3_requests: S3Requests | None = None,
 ) -> Callable[[Check], Rule]:
     """Turn a check function into a :class:`Rule`; its docstring is the rule's documentation."""
 
@@ -117,7 +118,7 @@ def rule(
             peers=dict(peers or {}),
             compliance=tuple(compliance),
             needs=tuple(needs),
-            listings=listings,
+            s3_requests=s3_requests,
         )
 
     return wrap

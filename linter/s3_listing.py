@@ -1,10 +1,12 @@
-"""What S3 holds under a channel's ``S3Uri``, for the rules that look at a job's data in S3.
+"""What S3 says of a job's data, for the rules that look at it: listings and bucket regions.
 
-:class:`S3Listing` is what :attr:`sagelint.job.Job.s3` maps each ``S3Uri`` to; a
-:class:`ListingRequest` is a listing a rule needs: an S3-aware rule says which for a job with its
-:attr:`~sagelint.rule_api.Rule.listings`, and :func:`listing_requests` gathers those of the
-enabled rules. The S3-aware rules and the AWS layer that lists S3 for them (``sagelint.aws``)
-both import this module; it imports neither, and the AWS layer never imports the rules.
+:class:`S3Listing` is what :attr:`sagelint.job.Job.s3` maps each ``S3Uri`` to, and
+:attr:`~sagelint.job.Job.bucket_regions` maps each bucket to its region. A :class:`ListingRequest`
+is a listing a rule needs, a :class:`RegionRequest` a bucket whose region it needs: an S3-aware
+rule says which for a job with its :attr:`~sagelint.rule_api.Rule.s3_requests`, and
+:func:`s3_requests` gathers those of the enabled rules. The S3-aware rules and the AWS layer
+that asks S3 for them (``sagelint.aws``) both import this module; it imports neither, and the AWS
+layer never imports the rules.
 """
 
 from __future__ import annotations
@@ -63,23 +65,62 @@ class ListingRequest(NamedTuple):
     enough: int | None
     channel: str
     pointer: str
+    asked_by: tuple[str, ...] = ()  # the codes of the rules that need it
+
+    @property
+    def what(self) -> str:
+        """What the request is for, as a message says it."""
+        return f"channel {self.channel} ({self.uri})"
+
+
+class RegionRequest(NamedTuple):
+    """The region of ``bucket``, of the S3 location (``field``, at ``pointer``) a rule checks."""
+
+    bucket: str
+    field: str
+    pointer: str
+    asked_by: tuple[str, ...] = ()
+
+    @property
+    def what(self) -> str:
+        return f"the bucket of {self.field} ({self.bucket})"
+
+
+S3Request = ListingRequest | RegionRequest
 
 
 def s3_aware(rules: Iterable[Rule]) -> tuple[Rule, ...]:
-    """Those of ``rules`` that read S3 listings (their :attr:`~sagelint.rule_api.Rule.listings`)."""
-    return tuple(rule for rule in rules if rule.listings is not None)
+    """Those of ``rules`` that ask S3 (their :attr:`~sagelint.rule_api.Rule.s3_requests`)."""
+    return tuple(rule for rule in rules if rule.s3_requests is not None)
 
 
-def listing_requests(job: Job, rules: Iterable[Rule]) -> list[ListingRequest]:
-    """The S3 listings ``rules`` need to check ``job``, one per ``S3Uri``: a listing that one rule
-    needs whole and another only in part is made whole; the first rule to ask names the channel."""
-    wanted: dict[str, ListingRequest] = {}
+def s3_requests(job: Job, rules: Iterable[Rule]) -> list[S3Request]:
+    """What ``rules`` need S3 to say to check ``job``: a listing per ``S3Uri`` (one that one rule
+    needs whole and another only in part is made whole; the first rule to ask names the
+    channel), a region per bucket."""
+    wanted: dict[tuple[str, str], S3Request] = {}
     for rule in rules:
-        for request in rule.listings(job) if rule.listings is not None else ():
-            previous = wanted.get(request.uri)
+        for request in rule.s3_requests(job) if rule.s3_requests is not None else ():
+            key = (
+                ("region", request.bucket)
+                if isinstance(request, RegionRequest)
+                else (
+                    "listing",
+                    request.uri,
+                )
+            )
+            previous = wanted.get(key)
             if previous is None:
-                wanted[request.uri] = request
-            elif previous.enough is not None:
-                enough = None if request.enough is None else max(previous.enough, request.enough)
-                wanted[request.uri] = previous._replace(enough=enough)
+                wanted[key] = request._replace(asked_by=(rule.code,))
+                continue
+            asked_by = tuple(dict.fromkeys((*previous.asked_by, rule.code)))
+            if isinstance(previous, ListingRequest) and isinstance(request, ListingRequest):
+                enough = (
+                    None
+                    if previous.enough is None or request.enough is None
+                    else max(previous.enough, request.enough)
+                )
+                wanted[key] = previous._replace(enough=enough, asked_by=asked_by)
+            else:
+                wanted[key] = previous._replace(asked_by=asked_by)
     return list(wanted.values())

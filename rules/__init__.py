@@ -46,6 +46,7 @@ from sagelint.rules.sm207_augmented_manifest_outside_pipe_mode import (
 from sagelint.rules.sm208_ebs_volume_size_not_set import ebs_volume_size_not_set
 from sagelint.rules.sm209_duplicate_channel_name import duplicate_channel_name
 from sagelint.rules.sm210_output_inside_input_prefix import output_inside_input_prefix
+from sagelint.rules.sm211_bucket_in_another_region import bucket_in_another_region
 from sagelint.rules.sm301_runtime_above_service_maximum import runtime_above_service_maximum
 from sagelint.rules.sm302_runtime_above_policy import runtime_above_policy
 from sagelint.rules.sm303_spot_wait_below_runtime import spot_wait_below_runtime
@@ -96,6 +97,7 @@ RULES: tuple[Rule, ...] = (
     ebs_volume_size_not_set,
     duplicate_channel_name,
     output_inside_input_prefix,
+    bucket_in_another_region,
     runtime_above_service_maximum,
     runtime_above_policy,
     spot_wait_below_runtime,

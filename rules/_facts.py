@@ -113,3 +113,27 @@ def directory_bucket(uri: str | None) -> bool:
     ``--x-s3`` (S3's naming rule for directory buckets: ``bucket-base-name--zone-id--x-s3``)."""
     bucket = bucket_of(uri)
     return bucket is not None and bucket.endswith("--x-s3")
+
+
+# Where a job writes to S3 (as pointer paths); a debugger rule's output is one per rule.
+OUTPUTS = (
+    ("OutputDataConfig", "S3OutputPath"),
+    ("CheckpointConfig", "S3Uri"),
+    ("TensorBoardOutputConfig", "S3OutputPath"),
+    ("DebugHookConfig", "S3OutputPath"),
+    ("ProfilerConfig", "S3OutputPath"),
+)
+RULE_OUTPUTS = ("DebugRuleConfigurations", "ProfilerRuleConfigurations")
+
+
+def output_locations(job: Job) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(path, S3 URI) of every location the job writes to."""
+    for path in OUTPUTS:
+        uri = job.text(*path)
+        if uri:
+            yield path, uri
+    for member in RULE_OUTPUTS:
+        for index, _ in enumerate(job.array(member)):
+            uri = job.text(member, index, "S3OutputPath")
+            if uri:
+                yield (member, index, "S3OutputPath"), uri

@@ -2,9 +2,9 @@
 the instances that read each, and the listing a channel got.
 
 No rule does I/O: ``sagelint audit`` and ``sagelint lint --s3`` ask each enabled rule which
-listings it needs (:attr:`sagelint.rule_api.Rule.listings`), list them, and attach what they found
-to the job (:attr:`sagelint.job.Job.s3`, keyed by ``S3Uri``). Without it (a plain ``sagelint
-lint``) these rules say nothing.
+listings it needs (:attr:`sagelint.rule_api.Rule.s3_requests`), list them, and attach what they
+found to the job (:attr:`sagelint.job.Job.s3`, keyed by ``S3Uri``). Without it (a plain
+``sagelint lint``) these rules say nothing.
 """
 
 from __future__ import annotations

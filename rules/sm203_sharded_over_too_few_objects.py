@@ -31,7 +31,7 @@ def _listings(job: Job) -> Iterator[ListingRequest]:
     name="sharded-over-too-few-objects",
     severity="error",
     summary="ShardedByS3Key with more instances than S3 objects (or manifest entries) to share",
-    listings=_listings,
+    s3_requests=_listings,
     references=(
         f"{MODEL_DOCS}: S3DataSource.S3DataDistributionType",
         f"{MODEL_DOCS}: S3DataSource.S3Uri (manifest format)",

@@ -38,7 +38,7 @@ GIB = 1024**3
     name="file-mode-data-exceeds-volume",
     severity="error",
     summary="File-mode input larger than the ML storage volume it is downloaded to",
-    listings=_listings,
+    s3_requests=_listings,
     references=(
         f"{MODEL_DOCS}: ResourceConfig.VolumeSizeInGB",
         f"{MODEL_DOCS}: S3DataSource.S3DataDistributionType",

@@ -40,7 +40,7 @@ def _bucket(uri: str) -> str:
     name="sharded-skewed-object-sizes",
     severity="warning",
     summary="ShardedByS3Key over objects of very skewed sizes: one instance gets far more data",
-    listings=_listings,
+    s3_requests=_listings,
     references=(
         f"{MODEL_DOCS}: S3DataSource.S3DataDistributionType (ShardedByS3Key shares out the "
         "objects, not the bytes)",

@@ -8,29 +8,7 @@ from collections.abc import Iterator
 
 from sagelint.job import Job, pointer
 from sagelint.rule_api import Violation, rule
-from sagelint.rules._facts import MODEL_DOCS, channel_name, channels
-
-# Where a job writes to S3 (as pointer paths); a debugger rule's output is one per rule.
-OUTPUTS = (
-    ("OutputDataConfig", "S3OutputPath"),
-    ("CheckpointConfig", "S3Uri"),
-    ("TensorBoardOutputConfig", "S3OutputPath"),
-    ("DebugHookConfig", "S3OutputPath"),
-    ("ProfilerConfig", "S3OutputPath"),
-)
-RULE_OUTPUTS = ("DebugRuleConfigurations", "ProfilerRuleConfigurations")
-
-
-def _outputs(job: Job) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    for path in OUTPUTS:
-        uri = job.text(*path)
-        if uri:
-            yield path, uri
-    for member in RULE_OUTPUTS:
-        for index, _ in enumerate(job.array(member)):
-            uri = job.text(member, index, "S3OutputPath")
-            if uri:
-                yield (member, index, "S3OutputPath"), uri
+from sagelint.rules._facts import MODEL_DOCS, channel_name, channels, output_locations
 
 
 @rule(
@@ -81,7 +59,7 @@ def output_inside_input_prefix(job: Job) -> Iterator[Violation]:
         uri = job.text(*source, "S3Uri")
         if uri and job.text(*source, "S3DataType") == "S3Prefix":
             prefixes.append((channel_name(channel, index), uri))
-    for path, output in _outputs(job):
+    for path, output in output_locations(job):
         for name, prefix in prefixes:
             if output.startswith(prefix):
                 yield Violation(

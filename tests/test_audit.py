@@ -707,3 +707,15 @@ def test_lint_and_audit_help_never_import_boto3(tmp_path: Path) -> None:
             [sys.executable, "-c", program, *args], capture_output=True, text=True, check=True
         )
         assert done.stdout.strip().splitlines()[-1] == "[]", args
+
+
+def test_sm211_runs_on_live_jobs_with_the_region_of_their_arn() -> None:
+    put_objects("data-eu", {"train/a.csv": 100}, region="eu-west-1")
+    put_objects("data-us", {"train/a.csv": 100})
+    create_jobs("us-east-1", 1, "abroad", InputDataConfig=[s3_channel("s3://data-eu/train/")])
+    create_jobs("us-east-1", 1, "home", InputDataConfig=[s3_channel("s3://data-us/train/")])
+    found, _ = run_audit(select=("SM211",))
+    assert [(f.rule, f.job, f.pointer) for f in found] == [
+        ("SM211", "abroad-0000", "/InputDataConfig/0/DataSource/S3DataSource/S3Uri")
+    ]
+    assert "(data-eu) is in eu-west-1 but the job runs in us-east-1" in found[0].message

@@ -17,7 +17,8 @@ The convention a rule's docstring follows (see the rules in ``rules/*.py``):
   - ```` ```console ````: ``$ aws s3 ls --recursive s3://bucket/prefix/`` and what it prints
     (date, time, size in bytes, key per line), for the rules that need to know what S3 holds
     under an ``S3Uri`` (SM203, SM205, SM206); one such command per ``S3Uri``, the listing
-    complete.
+    complete; and ``$ aws s3api get-bucket-location --bucket BUCKET`` with the region it
+    prints on the next line, for the rules that need a bucket's region (SM211).
 
 - When ``## How to fix`` holds a ```` ```json ```` block, it is overlaid in the same way on the
   example's job: the fixed job no longer fires the rule, and is still a valid job (no SM0xx).
@@ -31,7 +32,7 @@ import json
 import re
 import statistics
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from sagelint.config import Settings, load_config
@@ -59,6 +60,7 @@ NOT_A_JOB = {
 WAITING: dict[str, str] = {}
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.DOTALL | re.MULTILINE)
 LS_COMMAND = re.compile(r"\$ aws s3 ls --recursive (s3://\S+)")
+LOCATION_COMMAND = re.compile(r"\$ aws s3api get-bucket-location --bucket (\S+)")
 LS_LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +(\d+) (\S.*)")
 CLEAN = {"create": clean_request, "describe": clean_describe}
 
@@ -109,6 +111,30 @@ def listings(example: str) -> dict[str, S3Listing] | None:
     return found or None
 
 
+def regions(example: str) -> dict[str, str] | None:
+    """Bucket regions, from the example's ``aws s3api get-bucket-location`` commands and the
+    region each prints (None: no such command)."""
+    found: dict[str, str] = {}
+    for console in blocks(example, "console"):
+        lines = console.splitlines()
+        for command, printed in zip(lines, [*lines[1:], ""], strict=True):
+            match = LOCATION_COMMAND.fullmatch(command)
+            if match:
+                found[match.group(1)] = printed.strip()
+    return found or None
+
+
+class FromS3(NamedTuple):
+    """What the example says S3 holds: listings by S3Uri, regions by bucket."""
+
+    listings: dict[str, S3Listing] | None
+    regions: dict[str, str] | None
+
+
+def from_s3(example: str) -> FromS3:
+    return FromS3(listings(example), regions(example))
+
+
 def listing(uri: str, objects: list[tuple[int, str]]) -> S3Listing:
     sizes = sorted(size for size, _ in objects)
     largest = max(objects, default=None)
@@ -127,9 +153,7 @@ def overlay(job: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     return {**job, **changes}
 
 
-def fired(
-    job: dict[str, Any], kind: Kind, given: Settings, s3: dict[str, S3Listing] | None
-) -> list[str]:
+def fired(job: dict[str, Any], kind: Kind, given: Settings, s3: FromS3) -> list[str]:
     """The codes of every rule that fires on the job (all rules, the policy given)."""
     data = dict(job)
     tags = None
@@ -137,7 +161,9 @@ def fired(
         tags = {tag["Key"]: tag["Value"] for tag in data.pop("Tags")}
     made = make_job(data, kind=kind, tags=tags)
     assert made is not None
-    document = Document("example.json", made._replace(s3=s3), NOWHERE)
+    document = Document(
+        "example.json", made._replace(s3=s3.listings, bucket_regions=s3.regions), NOWHERE
+    )
     linter = Linter(Options(policy=given.policy, region=given.region), rules=RULES)
     return sorted({finding.rule for finding in linter.lint_document(document)})
 
@@ -157,7 +183,7 @@ CASES = [
 
 @pytest.mark.parametrize("kind", ["create", "describe"])
 def test_the_clean_jobs_fire_nothing(kind: Kind) -> None:
-    assert fired(CLEAN[kind](), kind, Settings(path=""), None) == []
+    assert fired(CLEAN[kind](), kind, Settings(path=""), FromS3(None, None)) == []
 
 
 @pytest.mark.parametrize(("rule", "kind"), CASES)
@@ -169,7 +195,7 @@ def test_the_example_fires_exactly_its_rule_and_the_fix_does_not(
     assert changes is not None, f"{rule.code}: ## Example has no ```json block"
     given = settings(example, tmp_path)
     assert given.policy.configures(rule), f"{rule.code} needs {rule.needs}: give a ```toml block"
-    s3 = listings(example)
+    s3 = from_s3(example)
     job = overlay(CLEAN[kind](), changes)
     assert fired(job, kind, given, s3) == [rule.code]
 
@@ -227,11 +253,13 @@ def with_unknown(job: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict
 
 
 def findings_of(
-    rule: Rule, job: dict[str, Any], kind: Kind, given: Settings, s3: dict[str, S3Listing] | None
+    rule: Rule, job: dict[str, Any], kind: Kind, given: Settings, s3: FromS3
 ) -> set[tuple[str, str]]:
     made = make_job(dict(job), kind=kind)
     assert made is not None
-    document = Document("example.json", made._replace(s3=s3), NOWHERE)
+    document = Document(
+        "example.json", made._replace(s3=s3.listings, bucket_regions=s3.regions), NOWHERE
+    )
     options = Options(policy=given.policy, region=given.region, select=[rule.code])
     linter = Linter(options, rules=RULES)
     return {(f.pointer, f.message) for f in linter.lint_document(document) if f.rule == rule.code}
@@ -244,7 +272,7 @@ def test_the_example_made_unknown_never_fires_more(rule: Rule, kind: Kind, tmp_p
     example = section(rule, "Example")
     changes = members(example)
     assert changes is not None
-    given, s3 = settings(example, tmp_path), listings(example)
+    given, s3 = settings(example, tmp_path), from_s3(example)
     job = overlay(CLEAN[kind](), changes)
     if kind == "describe":
         job.pop("Tags", None)

@@ -16,7 +16,7 @@ from sagelint.job import Job
 from sagelint.load.loaders import Document
 from sagelint.load.locate import NOWHERE
 from sagelint.rules import RULES, RULES_BY_CODE
-from sagelint.s3_listing import S3Listing, listing_requests, s3_aware
+from sagelint.s3_listing import ListingRequest, S3Listing, s3_aware, s3_requests
 
 from tests.aws_moto import Fault, aws_env, job_request, moto, put_objects, s3_channel, wired_session
 from tests.jobs import clean_describe
@@ -24,7 +24,7 @@ from tests.jobs import clean_describe
 __all__ = ["aws_env", "moto"]  # fixtures
 
 GIB = 1024**3
-S3_CODES = ("SM203", "SM205", "SM206")
+S3_CODES = ("SM203", "SM205", "SM206", "SM211")
 SHARDED = "/InputDataConfig/0/DataSource/S3DataSource/S3DataDistributionType"
 
 
@@ -201,14 +201,15 @@ def test_sm206_near_misses() -> None:
 def test_the_listings_asked_for_depend_on_the_rules_enabled() -> None:
     job = Job("describe", describe(4))
     too_few, skewed = RULES_BY_CODE["SM203"], RULES_BY_CODE["SM206"]
-    (only_count,) = listing_requests(job, {too_few})
+    (only_count,) = s3_requests(job, {too_few})
+    assert isinstance(only_count, ListingRequest)
     assert (only_count.uri, only_count.enough) == ("s3://data/train/", 4)
-    (with_sizes,) = listing_requests(job, {too_few, skewed})
-    assert with_sizes.enough is None
-    assert listing_requests(Job("describe", describe(1)), {too_few, skewed}) == []
+    (with_sizes,) = s3_requests(job, {too_few, skewed})
+    assert isinstance(with_sizes, ListingRequest) and with_sizes.enough is None
+    assert s3_requests(Job("describe", describe(1)), {too_few, skewed}) == []
 
 
-def test_the_s3_aware_rules_are_those_that_ask_for_listings() -> None:
+def test_the_s3_aware_rules_are_those_that_ask_s3() -> None:
     assert [r.code for r in s3_aware(RULES)] == list(S3_CODES)
     volume = RULES_BY_CODE["SM205"]
     assert s3_aware([volume, RULES_BY_CODE["SM201"]]) == (volume,)
@@ -337,3 +338,66 @@ def test_lint_s3_without_s3_rules_selected_makes_no_call(tmp_path: Path) -> None
     write(tmp_path, "job", spec("job", "s3://data/few/", 4))
     _, linter = lint_s3(tmp_path, session=object(), select=["SM1"])
     assert linter.jobs_checked == 1
+
+
+# --- SM211 bucket-in-another-region -------------------------------------------------------------
+
+
+def regional(folder: Path, region: str | None, session: Any = None) -> list[Finding]:
+    linter = Linter(Options(select=("SM211",), region=region), rules=RULES)
+    return list(lint_with_s3(linter, [str(folder)], session=session))
+
+
+def two_regions(folder: Path) -> None:
+    put_objects("data-eu", {"train/a": 10}, region="eu-west-1")
+    put_objects("models-us", {}, region="us-east-1")
+    job = spec("abroad", "s3://data-eu/train/", 1, "FullyReplicated")
+    job["OutputDataConfig"] = {"S3OutputPath": "s3://models-us/out/"}
+    write(folder, "abroad", job)
+
+
+@pytest.mark.usefixtures("moto")
+def test_sm211_fires_on_a_bucket_of_another_region(tmp_path: Path) -> None:
+    two_regions(tmp_path)
+    [finding] = regional(tmp_path, "us-east-1")
+    assert (finding.rule, finding.severity) == ("SM211", "error")
+    assert finding.pointer == "/InputDataConfig/0/DataSource/S3DataSource/S3Uri"
+    assert finding.message.startswith(
+        "the bucket of channel 'train' (data-eu) is in eu-west-1 but the job runs in us-east-1"
+    )
+    [finding] = regional(tmp_path, "eu-west-1")  # the other way round: the output's bucket
+    assert finding.pointer == "/OutputDataConfig/S3OutputPath"
+    assert "(models-us) is in us-east-1 but the job runs in eu-west-1" in finding.message
+
+
+@pytest.mark.usefixtures("moto")
+def test_sm211_asks_nothing_without_the_jobs_region(tmp_path: Path) -> None:
+    two_regions(tmp_path)
+    session, wire = wired_session()
+    assert regional(tmp_path, None, session) == []
+    assert wire.calls["GetBucketLocation"] == 0
+    assert regional(tmp_path, "us-east-1", session) != []
+    assert wire.calls["GetBucketLocation"] == 2  # once per bucket
+
+
+@pytest.mark.usefixtures("moto")
+def test_sm211_a_refused_bucket_location_is_a_note_on_the_job(tmp_path: Path) -> None:
+    two_regions(tmp_path)
+    denied = Fault(
+        "GetBucketLocation", status=403, code="AccessDenied", message="Access Denied",
+        url_contains="/data-eu",
+    )  # fmt: skip
+    session, _ = wired_session(denied)
+    [note] = regional(tmp_path, "us-east-1", session)
+    assert note.rule == "SM004"
+    assert note.message == (
+        "GetBucketLocation failed for the bucket of channel 'train' (data-eu): AccessDenied: "
+        "Access Denied; SM211 skipped for these buckets"
+    )
+    assert note.pointer == "/InputDataConfig/0/DataSource/S3DataSource/S3Uri"
+
+
+def test_sm211_says_nothing_without_s3(lint_doc: Any) -> None:
+    job = clean_describe()
+    job["InputDataConfig"][0]["DataSource"]["S3DataSource"]["S3Uri"] = "s3://data-eu/train/"
+    assert [f for f in lint_doc(job) if f.rule == "SM211"] == []

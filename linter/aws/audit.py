@@ -37,20 +37,20 @@ from sagelint.aws.connect import (
     home_region,
     resolve_accounts,
 )
-from sagelint.aws.errors import S3Failure, describe_error, error_code, is_aws_error
+from sagelint.aws.errors import describe_error, error_code, is_aws_error
 from sagelint.aws.fetch import describe_job, job_tags, list_jobs
 from sagelint.aws.lint_s3 import s3_failure_message
 from sagelint.aws.options import AuditError, AuditOptions
 from sagelint.aws.progress import Progress
-from sagelint.aws.s3 import S3Lister
+from sagelint.aws.s3 import S3Answers, S3Lister, answer
 from sagelint.aws.save import SaveError, Saver
 from sagelint.document_rules import AWS_ERROR, INTERNAL_ERROR
 from sagelint.findings import Finding
-from sagelint.job import Job, make_job
+from sagelint.job import make_job
 from sagelint.load.loaders import Document
 from sagelint.load.locate import NOWHERE
 from sagelint.printable import printable
-from sagelint.s3_listing import ListingRequest, S3Listing, listing_requests, s3_aware
+from sagelint.s3_listing import s3_aware, s3_requests
 
 if TYPE_CHECKING:
     import boto3
@@ -74,7 +74,7 @@ class _Described:
     summary: dict[str, Any]
     data: dict[str, Any] | None = None
     tags: dict[str, str] | None = None
-    s3: dict[str, S3Listing] | None = None
+    s3: S3Answers | None = None  # what S3 said for the S3-aware rules
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (code, message, pointer)
 
 
@@ -293,29 +293,14 @@ class _Audit:
         if self.s3_rules:
             job = make_job(outcome.data, kind="describe")
             assert job is not None  # a kind is given
-            outcome.s3, failures = self._listings(job, session, target.region, target.account.id)
-            if failures:
-                message = s3_failure_message(failures, self.s3_rules)
-                outcome.errors.append((AWS_ERROR.code, message, failures[0][0].pointer))
-
-    def _listings(
-        self, job: Job, session: boto3.Session, region: str, account: str
-    ) -> tuple[dict[str, S3Listing], list[tuple[ListingRequest, str]]]:
-        found: dict[str, S3Listing] = {}
-        failures: list[tuple[ListingRequest, str]] = []
-        requests = listing_requests(job, self.s3_rules)
-        if not requests:
-            return found, failures
-        client = self.clients.s3(session, region)
-        for request in requests:
-            try:
-                listing = self.s3.listing(client, account, request)
-            except S3Failure as failure:
-                failures.append((request, failure.text))
-                continue
-            if listing is not None:
-                found[request.uri] = listing
-        return found, failures
+            requests = s3_requests(job, self.s3_rules)
+            if requests:
+                s3_client = self.clients.s3(session, target.region)
+                outcome.s3 = answer(self.s3, s3_client, target.account.id, requests)
+                if outcome.s3.failures:
+                    message = s3_failure_message(outcome.s3.failures)
+                    pointer = outcome.s3.failures[0][0].pointer
+                    outcome.errors.append((AWS_ERROR.code, message, pointer))
 
     # -- the calling thread
 
@@ -408,7 +393,14 @@ def audit_documents(
             for code, message, pointer in outcome.errors:
                 yield Finding(code, "error", message, arn, 1, 1, pointer, name)
             if outcome.data is not None:
-                job = make_job(outcome.data, kind="describe", tags=outcome.tags, s3=outcome.s3)
+                s3 = outcome.s3
+                job = make_job(
+                    outcome.data,
+                    kind="describe",
+                    tags=outcome.tags,
+                    s3=s3.listings if s3 else None,
+                    bucket_regions=s3.regions if s3 else None,
+                )
                 assert job is not None  # a kind is given
                 yield Document(arn, job, NOWHERE)
         if progress is not None:

@@ -12,25 +12,26 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from sagelint.aws.connect import Clients, Connection, base_session
-from sagelint.aws.errors import S3Failure, describe_error, is_aws_error
-from sagelint.aws.s3 import DEFAULT_S3_MAX_OBJECTS, S3Lister
+from sagelint.aws.s3 import DEFAULT_S3_MAX_OBJECTS, S3Lister, answer
 from sagelint.document_rules import AWS_ERROR
 from sagelint.findings import Finding
-from sagelint.job import Job
 from sagelint.load.loaders import Document
 from sagelint.rule_api import Rule
-from sagelint.s3_listing import ListingRequest, S3Listing, listing_requests, s3_aware
+from sagelint.s3_listing import ListingRequest, S3Request, s3_aware, s3_requests
 
 if TYPE_CHECKING:
     import boto3
     from sagelint.engine import Linter
 
 
-def s3_failure_message(failures: list[tuple[ListingRequest, str]], rules: Iterable[Rule]) -> str:
-    """The SM004 message of listings that failed: which channels, why, which rules skipped."""
-    where = "; ".join(f"channel {r.channel} ({r.uri}): {text}" for r, text in failures)
-    skipped = ", ".join(sorted(rule.code for rule in rules))
-    return f"S3 listing failed for {where}; {skipped} skipped for these channels"
+def s3_failure_message(failures: list[tuple[S3Request, str]]) -> str:
+    """The SM004 message of S3 requests that failed: for what, why, which rules skipped."""
+    listings = [f"{r.what}: {text}" for r, text in failures if isinstance(r, ListingRequest)]
+    regions = [f"{r.what}: {text}" for r, text in failures if not isinstance(r, ListingRequest)]
+    parts = [f"S3 listing failed for {'; '.join(listings)}"] if listings else []
+    parts += [f"GetBucketLocation failed for {'; '.join(regions)}"] if regions else []
+    skipped = ", ".join(sorted({code for request, _ in failures for code in request.asked_by}))
+    return f"{'; '.join(parts)}; {skipped} skipped for these {'buckets' if regions else 'channels'}"
 
 
 class ListingsForDocuments:
@@ -52,42 +53,23 @@ class ListingsForDocuments:
 
     def __call__(self, document: Document) -> tuple[Document, list[Finding]]:
         job = document.job
-        requests = listing_requests(job, self._rules)
+        requests = s3_requests(job, self._rules)
         if not requests:
             return document, []
         lister, clients = self._tools()
-        region = _region_of(job) or self._session.region_name or "us-east-1"
-        found: dict[str, S3Listing] = {}
-        failures: list[tuple[ListingRequest, str]] = []
-        for request in requests:
-            try:
-                listing = lister.listing(clients.s3(self._session, region), "lint", request)
-            except S3Failure as failure:
-                failures.append((request, failure.text))
-                continue
-            except Exception as error:
-                if not is_aws_error(error):
-                    raise
-                failures.append((request, describe_error(error)))
-                continue
-            if listing is not None:
-                found[request.uri] = listing
-        listed = Document(document.path, job._replace(s3=found), document.locate)
-        if not failures:
+        region = job.region or self._session.region_name or "us-east-1"
+        found = answer(lister, clients.s3(self._session, region), "lint", requests)
+        asked = job._replace(s3=found.listings, bucket_regions=found.regions)
+        listed = Document(document.path, asked, document.locate)
+        if not found.failures:
             return listed, []
-        pointer = failures[0][0].pointer
+        pointer = found.failures[0][0].pointer
         line, column = document.locate(pointer)
-        message = s3_failure_message(failures, self._rules)
+        message = s3_failure_message(found.failures)
         note = Finding(
             AWS_ERROR.code, "error", message, document.path, line, column, pointer, job.name
         )
         return listed, [note]
-
-
-def _region_of(job: Job) -> str | None:
-    arn = job.text("TrainingJobArn")
-    parts = arn.split(":") if arn else []
-    return parts[3] if len(parts) > 5 and parts[3] else None
 
 
 def lint_with_s3(

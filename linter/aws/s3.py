@@ -1,6 +1,7 @@
-"""Listing the S3 data of a job's channels for the S3-aware rules: objects under a prefix (sizes
-included), entries of a manifest, lines of an augmented manifest; capped per channel, and each
-listing remembered for the rest of the run (concurrent requests for one URI share one listing).
+"""What the S3-aware rules need S3 to say: listings of a job's channels (objects under a prefix,
+sizes included; entries of a manifest; lines of an augmented manifest), capped per channel, and
+the regions of buckets. Each answer is remembered for the rest of the run (concurrent requests
+for one URI share one listing).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import statistics
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sagelint.aws.errors import (
     MISSING,
@@ -20,7 +21,7 @@ from sagelint.aws.errors import (
     is_aws_error,
 )
 from sagelint.aws.fetch import call
-from sagelint.s3_listing import ListingRequest, S3Listing
+from sagelint.s3_listing import ListingRequest, RegionRequest, S3Listing, S3Request
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -39,6 +40,41 @@ def split_uri(uri: str) -> tuple[str, str]:
     return bucket, key
 
 
+class S3Answers(NamedTuple):
+    """What S3 said for a job: listings by ``S3Uri``, regions by bucket, and the requests it
+    refused or failed, each with why."""
+
+    listings: dict[str, S3Listing]
+    regions: dict[str, str]
+    failures: list[tuple[S3Request, str]]
+
+
+def answer(
+    lister: S3Lister, client: S3Client, account: str, requests: list[S3Request]
+) -> S3Answers:
+    """Ask S3 what ``requests`` need (the audit and ``lint --s3`` alike)."""
+    found = S3Answers({}, {}, [])
+    for request in requests:
+        try:
+            if isinstance(request, RegionRequest):
+                region = lister.bucket_region(client, account, request.bucket)
+                if region is not None:
+                    found.regions[request.bucket] = region
+                continue
+            listing = lister.listing(client, account, request)
+        except S3Failure as failure:
+            found.failures.append((request, failure.text))
+            continue
+        except Exception as error:
+            if not is_aws_error(error):
+                raise
+            found.failures.append((request, describe_error(error)))
+            continue
+        if listing is not None:
+            found.listings[request.uri] = listing
+    return found
+
+
 class S3Lister:
     """Lists what the S3-aware rules need, at most ``cap`` objects (or manifest entries) per
     channel, and remembers each listing for the rest of the run (a bounded number of them),
@@ -50,6 +86,36 @@ class S3Lister:
         self._lock = threading.Lock()
         self._listings: OrderedDict[tuple[str, str, str], Future[S3Listing | None]] = OrderedDict()
         self.calls = 0  # S3 requests made (for the curious: tests, the benchmark)
+        self._regions: dict[tuple[str, str], str | None] = {}
+
+    def bucket_region(self, client: S3Client, account: str, bucket: str) -> str | None:
+        """The region of ``bucket`` (GetBucketLocation: no constraint is us-east-1, ``EU`` the
+        old name of eu-west-1); None when the bucket does not exist. Raises
+        :class:`S3Failure` when S3 refuses or fails."""
+        key = (account, bucket)
+        with self._lock:
+            if key in self._regions:
+                return self._regions[key]
+        self.calls += 1
+        try:
+            found = call("GetBucketLocation", client.get_bucket_location, Bucket=bucket)
+        except Exception as error:
+            if not is_aws_error(error):
+                raise
+            if error_code(error) in MISSING:
+                region = None
+            else:
+                raise S3Failure(f"s3://{bucket}", describe_error(error)) from None
+        else:
+            constraint = found.get("LocationConstraint")
+            if constraint is not None and not isinstance(constraint, str):
+                raise BadResponse("GetBucketLocation", "LocationConstraint is not a string")
+            region = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(
+                constraint, constraint
+            )
+        with self._lock:
+            self._regions[key] = region
+        return region
 
     def listing(self, client: S3Client, account: str, request: ListingRequest) -> S3Listing | None:
         """The listing for ``request``; None when the bucket or manifest does not exist.
