@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from sagelint import __version__
-from sagelint.config import read_regular_file
 from sagelint.findings import Finding
+from sagelint.load.files import read_regular_file
 
 FORMAT = 1
 MAX_BASELINE_SIZE = 1 << 30  # bytes; a baseline of a million findings is about 300 MB

@@ -9,14 +9,13 @@ unknown key or a wrong value) is one :class:`ConfigError` naming the file and th
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import re
-import stat
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from sagelint.load.files import read_regular_file
 from sagelint.printable import UNSAFE, printable
 from sagelint.rule_api import Policy
 
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
 
     from pydantic import ValidationError
     from pydantic_core import ErrorDetails
+    from sagelint.catalogue import Catalogue
     from sagelint.findings import Severity
 
 # What a pyproject.toml with a sagelint table holds: [tool.sagelint], [tool.sagelint.rules], a
@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 # any of these (most of them) are not parsed.
 _TOOL_TABLE = re.compile(rb"""tool\s*\.\s*["']?sagelint\b|^\s*\[\s*tool\s*\]""", re.MULTILINE)
 MAX_CONFIG_SIZE = 1 << 20  # bytes; a configuration is a few hundred
-DEFAULT_SELECT = ("SM",)
+DEFAULT_SELECT = ("ALL",)  # every rule: built-in, plugins', policies'
+
 DEFAULT_FAIL_ON = "error"
 
 
@@ -52,7 +53,11 @@ class Settings(NamedTuple):
     exclude: tuple[str, ...] = ()
     per_file_ignores: Mapping[str, tuple[str, ...]] | None = None
     region: str | None = None
+    plugins: tuple[str, ...] = ()
+    policies: tuple[str, ...] = ()  # globs, relative to the file's folder
     policy: Policy = Policy()
+    # Every rule of a run with this configuration: built-in, plugins', policies'.
+    catalogue: Catalogue | None = None
 
     @property
     def root(self) -> str:
@@ -61,15 +66,16 @@ class Settings(NamedTuple):
         return os.path.dirname(os.path.abspath(self.path))
 
 
-def find_config(start: str) -> Settings | None:
+def find_config(start: str, policy_files: Sequence[str] = ()) -> Settings | None:
     """The configuration nearest at or above the folder ``start``, or None: in each folder
     ``.sagelint.toml`` first, then a ``pyproject.toml`` that has a sagelint table. A file
-    found that cannot be read or parsed is a :class:`ConfigError`, never skipped."""
+    found that cannot be read or parsed is a :class:`ConfigError`, never skipped.
+    ``policy_files`` (``--policy``) are policies besides the configuration's."""
     folder = os.path.realpath(start)
     while True:
         dot_file = os.path.join(folder, ".sagelint.toml")
         if os.path.exists(dot_file):
-            return load_config(dot_file)
+            return load_config(dot_file, policy_files)
         pyproject = os.path.join(folder, "pyproject.toml")
         if os.path.exists(pyproject):
             data = _read(pyproject)
@@ -77,34 +83,18 @@ def find_config(start: str) -> Settings | None:
                 document = _parse_toml(data, pyproject)
                 tool = document.get("tool")
                 if isinstance(tool, dict) and "sagelint" in tool:
-                    return _validated(document, pyproject)
+                    return _validated(document, pyproject, policy_files)
         parent = os.path.dirname(folder)
         if parent == folder:
             return None
         folder = parent
 
 
-def load_config(path: str | os.PathLike[str]) -> Settings:
-    """Read and validate one configuration file (``--config PATH`` or the one found)."""
+def load_config(path: str | os.PathLike[str], policy_files: Sequence[str] = ()) -> Settings:
+    """Read and validate one configuration file (``--config PATH`` or the one found), and build
+    the catalogue of its rules (its plugins' and policies', and those of ``policy_files``)."""
     path = os.fspath(path)
-    return _validated(_parse_toml(_read(path), path), path)
-
-
-def read_regular_file(path: str, limit: int) -> bytes:
-    """The bytes of the regular file ``path``, at most ``limit`` of them. OSError for anything
-    else: a folder, a FIFO or a device (refused without blocking), or a larger file."""
-    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
-    descriptor = os.open(path, flags)
-    with os.fdopen(descriptor, "rb") as stream:
-        mode = os.fstat(descriptor).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, "is a directory")
-        if not stat.S_ISREG(mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise OSError(errno.EFBIG, f"larger than {limit:,} bytes")
-    return data
+    return _validated(_parse_toml(_read(path), path), path, policy_files)
 
 
 def _read(path: str) -> bytes:
@@ -129,20 +119,41 @@ def _parse_toml(data: bytes, path: str) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
 
 
-def _validated(document: dict[str, Any], path: str) -> Settings:
+def _validated(document: dict[str, Any], path: str, policy_files: Sequence[str]) -> Settings:
+    """The settings of a file's table, in two passes: the keys first, then (with the catalogue
+    its plugins and policies make) the rules its selectors name."""
     from pydantic import ValidationError
+    from sagelint.catalogue import build_catalogue
     from sagelint.config_model import ConfigFile
-    from sagelint.rules import RULES
 
     in_pyproject = os.path.basename(path) == "pyproject.toml"
     table = document.get("tool", {}).get("sagelint", {}) if in_pyproject else document
     try:
-        config = ConfigFile.model_validate(table, context={"rules": RULES})
+        config = ConfigFile.model_validate(table, context={"rules": None})
+        fields = dict(config)
+        root = os.path.dirname(os.path.abspath(path))
+        files = [*_policy_files(fields["policies"], root, path), *policy_files]
+        catalogue = build_catalogue(fields["plugins"], root, files)
+        config = ConfigFile.model_validate(table, context={"rules": catalogue.rules})
     except ValidationError as error:
         raise ConfigError(_message(error, path, in_pyproject)) from None
     fields = dict(config)
     policy = Policy(**dict(fields.pop("rules")))
-    return Settings(path=path, policy=policy, **fields)
+    return Settings(path=path, policy=policy, catalogue=catalogue, **fields)
+
+
+def _policy_files(globs: Sequence[str], root: str, path: str) -> list[str]:
+    """The files the configuration's ``policies`` globs name (relative to its folder), each
+    glob in sorted order; a glob that names no file is an error: a policy would be lost."""
+    import glob
+
+    found: list[str] = []
+    for pattern in globs:
+        matched = sorted(glob.glob(os.path.join(root, pattern)))
+        if not matched:
+            raise ConfigError(f"{path}: policies: {json.dumps(pattern)} matches no file")
+        found += [name for name in matched if name not in found]
+    return found
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -231,6 +242,8 @@ def show_settings(settings: Settings | None) -> str:
         _entry("exclude", settings.exclude),
         _entry("per-file-ignores", dict(settings.per_file_ignores or {})),
         _entry("region", settings.region) if settings.region else "# region: not set",
+        _entry("plugins", settings.plugins),
+        _entry("policies", settings.policies),
         "",
         "[rules]",
     ]

@@ -138,7 +138,8 @@ class ConfigFile(BaseModel):
     select: tuple[Selector, ...] | None = Field(
         None,
         description="The rules to run: codes (`SM101`), code prefixes (`SM1` is a family, `SM` "
-        "every built-in rule) or rule names. Default: every rule. `--select` replaces it.",
+        "every built-in rule, `ALL` every rule) or rule names. Default: every rule, those of "
+        "plugins and policies too. `--select` replaces it.",
     )
     ignore: tuple[Selector, ...] = Field(
         (),
@@ -170,6 +171,17 @@ class ConfigFile(BaseModel):
         {},
         description="Rules to ignore in some files: a glob (as in exclude) and the codes, "
         "prefixes or names it ignores. Suppressed findings are counted in the summary.",
+    )
+    plugins: tuple[_Text, ...] = Field(
+        (),
+        description="Python modules of rules (made with `@sagelint.rule`), imported from this "
+        "file's folder: an organisation's own rules. Installed plugins (the `sagelint.rules` "
+        "entry points) need no key.",
+    )
+    policies: tuple[Glob, ...] = Field(
+        (),
+        description="Schema policy files (YAML or JSON), as globs relative to this file's "
+        "folder: an organisation's rules written as JSON Schemas. `--policy FILE` adds more.",
     )
     region: Region | None = Field(
         None,

@@ -33,7 +33,7 @@ from sagelint.load.loaders import (
     sources,
 )
 from sagelint.rule_api import Policy, Rule
-from sagelint.selectors import enabled_rules, matches
+from sagelint.selectors import ALL, enabled_rules, matches
 
 if TYPE_CHECKING:
     from typing import Any
@@ -51,7 +51,7 @@ class Options(NamedTuple):
     findings already known (``--baseline``): those are counted, not reported.
     """
 
-    select: Sequence[str] = ("SM",)
+    select: Sequence[str] = (ALL,)
     ignore: Sequence[str] = ()
     severity: Mapping[str, Severity] = MappingProxyType({})
     max_document_size: int = DEFAULT_MAX_DOCUMENT_SIZE

@@ -20,13 +20,17 @@ UNSAFE = re.compile(
 _UNSAFE_BUT_TAB = re.compile(
     "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
 )
+_UNSAFE_BUT_LINES = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
 
 
 def _escape(match: re.Match[str]) -> str:
     return repr(match.group())[1:-1]
 
 
-def printable(text: str, *, keep_tabs: bool = False) -> str:
-    """``text`` with every character a terminal or a log reader could act on escaped."""
-    unsafe = _UNSAFE_BUT_TAB if keep_tabs else UNSAFE
+def printable(text: str, *, keep_tabs: bool = False, keep_newlines: bool = False) -> str:
+    """``text`` with every character a terminal or a log reader could act on escaped; tabs
+    (and newlines, and tabs) kept when asked for: a source line, a document of many lines."""
+    unsafe = _UNSAFE_BUT_LINES if keep_newlines else _UNSAFE_BUT_TAB if keep_tabs else UNSAFE
     return unsafe.sub(_escape, text) if unsafe.search(text) else text

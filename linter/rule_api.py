@@ -76,6 +76,9 @@ class Rule:
     compliance: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
     s3_requests: S3Requests | None = None
+    # Where the rule comes from, as `sagelint rules` shows it: "built-in", "plugin NAME VERSION"
+    # or "policy PATH".
+    origin: str = "built-in"
 
     def __repr__(self) -> str:
         return f"<Rule {self.code} {self.name}>"

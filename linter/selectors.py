@@ -2,7 +2,8 @@
 ``sagelint:ignore`` tag name.
 
 A selector is a rule's code, a prefix of codes (``SM1`` is the security family, ``SM`` every
-built-in rule) or a rule's name as ``sagelint explain`` accepts it (``gzip-outside-pipe-mode``).
+built-in rule, ``ACME`` every rule of an organisation's policies or plugins), a rule's name as
+``sagelint explain`` accepts it (``gzip-outside-pipe-mode``), or ``ALL``: every rule.
 The rules to choose from are always given: the built-in catalogue is ``sagelint.rules.RULES``.
 """
 
@@ -17,10 +18,13 @@ class SelectorError(ValueError):
     """A rule selector (--select, --ignore, a configuration key) that names no rule."""
 
 
+ALL = "ALL"
+
+
 def matches(rule: Rule, selectors: Iterable[str]) -> bool:
-    """Whether one of ``selectors`` names ``rule`` (by code, code prefix or name)."""
+    """Whether one of ``selectors`` names ``rule`` (by code, code prefix or name, or ALL)."""
     return any(
-        rule.code.startswith(selector.upper()) or selector.lower() == rule.name
+        rule.code.startswith(selector.upper()) or selector.lower() == rule.name or selector == ALL
         for selector in selectors
     )
 

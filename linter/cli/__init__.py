@@ -21,6 +21,7 @@ from sagelint.cli.config import config
 from sagelint.cli.explain import explain, explanation
 from sagelint.cli.lint import lint
 from sagelint.cli.options import FORMAT_CHOICES
+from sagelint.cli.policy import policy
 from sagelint.cli.rules import rules
 from sagelint.printable import printable
 
@@ -65,7 +66,7 @@ def sagelint() -> None:
     """
 
 
-for command in (lint, audit, rules, explain, config):
+for command in (lint, audit, rules, explain, config, policy):
     sagelint.add_command(command)
 
 

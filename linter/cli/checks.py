@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 from sagelint.cli.options import ReportSettings
 from sagelint.printable import printable
+from sagelint.selectors import ALL
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:
+    from sagelint.catalogue import Catalogue
     from sagelint.config import Settings
     from sagelint.engine import Linter, Options
     from sagelint.findings import Finding
@@ -33,24 +37,63 @@ def use_color(choice: str, stream: IO[str]) -> bool:
     return stream.isatty()
 
 
-def configuration(config: str | None, isolated: bool) -> Settings | None:
-    """The configuration file's settings: ``--config PATH``, none with ``--isolated``, else
-    the nearest at or above the current folder."""
+def configuration(
+    config: str | None, isolated: bool, policy_files: Sequence[str] = ()
+) -> tuple[Settings | None, Catalogue]:
+    """The configuration file's settings (``--config PATH``, none with ``--isolated``, else
+    the nearest at or above the current folder) and the catalogue of the run's rules: built-in,
+    plugins', policies' (the configuration's and ``policy_files``, ``--policy``)."""
+    from sagelint.catalogue import build_catalogue
     from sagelint.config import ConfigError, find_config, load_config
+    from sagelint.plugins import PluginError
+    from sagelint.policies import PolicyError
 
-    if isolated:
-        return None
     try:
-        return load_config(config) if config else find_config(str(Path.cwd()))
-    except ConfigError as error:
+        settings = None
+        if isolated:
+            pass
+        elif config:
+            settings = load_config(config, policy_files)
+        else:
+            settings = find_config(str(Path.cwd()), policy_files)
+        if settings is not None and settings.catalogue is not None:
+            return settings, settings.catalogue
+        return settings, build_catalogue(policy_files=policy_files)
+    except (ConfigError, PluginError, PolicyError) as error:
         raise click.UsageError(str(error)) from None
 
 
-def build_options(settings: ReportSettings, **options: Any) -> tuple[Options, str]:
-    """The engine's options and the fail-on threshold: command line over configuration."""
+def catalogue_options(command: F) -> F:
+    """``--config``, ``--isolated`` and ``--policy``: for the commands that show rules."""
+    for option in reversed(
+        (
+            click.option(
+                "--config",
+                type=click.Path(dir_okay=False),
+                metavar="PATH",
+                help="Use this configuration file (for its plugins and policies) instead of "
+                "the one found from the current folder.",
+            ),
+            click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
+            click.option(
+                "--policy",
+                type=click.Path(dir_okay=False),
+                multiple=True,
+                metavar="FILE",
+                help="A schema policy file whose policies to show too; repeatable.",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+def build_options(settings: ReportSettings, **options: Any) -> tuple[Options, str, Catalogue]:
+    """The engine's options, the fail-on threshold and the catalogue of rules: command line
+    over configuration."""
     from sagelint.engine import Options
 
-    config = configuration(settings.config, settings.isolated)
+    config, catalogue = configuration(settings.config, settings.isolated, settings.policy)
     if config is not None:
         options.setdefault("region", config.region)
         options.setdefault("severity", config.severity or {})
@@ -61,7 +104,7 @@ def build_options(settings: ReportSettings, **options: Any) -> tuple[Options, st
     exclude = [*(exclude or ()), *settings.extend_exclude]
     if exclude:
         options["exclude"] = exclude
-    select = list(settings.select or (config and config.select) or ("SM",))
+    select = list(settings.select or (config and config.select) or (ALL,))
     select += [*(config.extend_select if config else ()), *settings.extend_select]
     ignore = [*(config.ignore if config else ()), *settings.ignore]
     from sagelint.baseline import BaselineError, check_writable, read_baseline
@@ -76,7 +119,7 @@ def build_options(settings: ReportSettings, **options: Any) -> tuple[Options, st
     fail_on = settings.fail_on or (config and config.fail_on) or "error"
     if settings.show_source:
         options["show_source"] = True
-    return Options(select=select, ignore=ignore, **options), fail_on
+    return Options(select=select, ignore=ignore, **options), fail_on, catalogue
 
 
 def _report_name(settings: ReportSettings) -> str:
@@ -112,13 +155,12 @@ def run_checks(
     """
     from sagelint.engine import Linter
     from sagelint.report import Summary, reporter
-    from sagelint.rules import RULES
     from sagelint.selectors import SelectorError
 
     name = _report_name(settings)
-    engine_options, fail_on = build_options(settings, **options)
+    engine_options, fail_on, catalogue = build_options(settings, **options)
     try:
-        linter = Linter(engine_options, rules=RULES)
+        linter = Linter(engine_options, rules=catalogue.rules)
     except SelectorError as error:
         raise click.UsageError(str(error)) from None
     try:

@@ -25,7 +25,7 @@ def show(path: str | None, isolated: bool) -> None:
     """Print the settings `sagelint lint` would use here, and the file they come from."""
     from sagelint.config import show_settings
 
-    click.echo(show_settings(configuration(path, isolated)))
+    click.echo(show_settings(configuration(path, isolated)[0]))
 
 
 @config.command()

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 from click.shell_completion import CompletionItem
+from sagelint.cli.checks import catalogue_options, configuration
+from sagelint.printable import printable
 
 if TYPE_CHECKING:
     from sagelint.rule_api import Rule
@@ -26,16 +28,16 @@ def _complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> li
 
 @click.command(short_help="Print the documentation of a rule.")
 @click.argument("code", shell_complete=_complete)
-def explain(code: str) -> None:
+@catalogue_options
+def explain(code: str, config: str | None, isolated: bool, policy: tuple[str, ...]) -> None:
     """Print the documentation of rule CODE: its code (SM201) or its name
-    (gzip-outside-pipe-mode)."""
-    from sagelint.rules import RULES
+    (gzip-outside-pipe-mode), a plugin's or a schema policy's too."""
     from sagelint.selectors import find_rule
 
-    found = find_rule(RULES, code)
+    found = find_rule(configuration(config, isolated, policy)[1].rules, code)
     if found is None:
         raise click.UsageError(f"no rule {code!r} (see `sagelint rules`)")
-    click.echo(explanation(found))
+    click.echo(printable(explanation(found), keep_newlines=True))
 
 
 def explanation(rule: Rule | str) -> str:
@@ -52,6 +54,8 @@ def explanation(rule: Rule | str) -> str:
         "",
         f"Default severity: {rule.severity}. Applies to: {applies_to}.",
     ]
+    if rule.origin != "built-in":
+        lines += ["", f"From {rule.origin}."]
     lines += ["", rule.doc]
     if rule.references:
         lines += ["", "## References", *(f"- {ref}" for ref in rule.references)]

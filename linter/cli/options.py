@@ -153,6 +153,7 @@ class ReportSettings(NamedTuple):
     exit_zero: bool
     quiet: bool
     show_source: bool
+    policy: Sequence[str]
 
     @classmethod
     def pop(cls, values: dict[str, Any]) -> ReportSettings:
@@ -242,6 +243,14 @@ _REPORT_OPTIONS = (
         ".sagelint.toml) instead of the one found by walking up from the current folder.",
     ),
     click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
+    click.option(
+        "--policy",
+        type=click.Path(dir_okay=False),
+        multiple=True,
+        metavar="FILE",
+        help="A schema policy file (YAML or JSON) whose policies run as rules, besides the "
+        "configuration's; repeatable.",
+    ),
     click.option(
         "--statistics",
         is_flag=True,
