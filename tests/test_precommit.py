@@ -108,3 +108,70 @@ def test_hook_fails_on_a_bad_job_spec_and_passes_once_it_is_fixed(tmp_path: Path
     passed = run()
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "sagelint" in passed.stdout and "Passed" in passed.stdout
+
+
+DOCS = ROOT / "docs" / "custom-rules.md"
+
+
+def docs_block(after: str, language: str) -> str:
+    """The first ``language`` code block of docs/custom-rules.md after the text ``after``."""
+    text = DOCS.read_text(encoding="utf-8")
+    rest = text[text.index(after) :]
+    start = rest.index(f"```{language}\n") + len(f"```{language}\n")
+    return rest[start : rest.index("```", start)]
+
+
+def churn_job() -> dict[str, object]:
+    """The job of docs/custom-rules.md's failing run: on ml.p5, outside the VPC, untagged."""
+    job = clean_request()
+    job["TrainingJobName"] = "churn"
+    del job["VpcConfig"]
+    job["ResourceConfig"] = {
+        "InstanceType": "ml.p5.48xlarge",
+        "InstanceCount": 1,
+        "VolumeSizeInGB": 100,
+    }
+    job["Tags"] = [{"Key": "team", "Value": "growth"}]
+    return job
+
+
+@pytest.mark.skipif(
+    shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs a git checkout"
+)
+def test_the_custom_rules_guide_runs_as_written(tmp_path: Path) -> None:
+    """docs/custom-rules.md, from an empty repository to a failing pre-commit run: its policy
+    file and its plugin, as they are in the guide, and the lines it shows."""
+    hooks = hook_repository(tmp_path / "sagelint")
+    repo = tmp_path / "ml-jobs"
+    (repo / "training-jobs").mkdir(parents=True)
+    (repo / "policies").mkdir()
+    git("init", "-q", cwd=repo)
+    git("config", "user.email", "dev@example.com", cwd=repo)
+    git("config", "user.name", "Dev", cwd=repo)
+    config = docs_block("`.pre-commit-config.yaml`:", "yaml")
+    config = config.replace("https://github.com/your-org/sagelint", str(hooks))
+    config = config.replace(
+        "84b2f7a0e0afb39f3d3923460c90740a6fbf5424", git("rev-parse", "HEAD", cwd=hooks)
+    )
+    (repo / ".pre-commit-config.yaml").write_text(config)
+    (repo / "policies" / "acme.yaml").write_text(docs_block("`policies/acme.yaml`", "yaml"))
+    (repo / "acme_rules.py").write_text(docs_block("`acme_rules.py`", "python"))
+    (repo / ".sagelint.toml").write_text(docs_block("Name the module in", "toml"))
+    (repo / "training-jobs" / "churn.json").write_text(json.dumps(churn_job(), indent=2))
+    git("add", ".", cwd=repo)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    failed = subprocess.run(
+        [PRE_COMMIT, "run", "--all-files", "--color", "never"],
+        cwd=repo, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    shown = docs_block("### The failing run", "console").splitlines()
+    for line in shown:
+        if line.startswith("training-jobs/"):
+            assert line in failed.stdout.splitlines(), (line, failed.stdout)
+    tested = subprocess.run(
+        [Path(sys.executable).with_name("sagelint"), "policy", "test", "policies/acme.yaml"],
+        cwd=repo, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    assert tested.stdout == docs_block("its CI checks that each", "console").splitlines()[1] + "\n"
