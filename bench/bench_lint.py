@@ -31,6 +31,7 @@ PYTHON = sys.executable
 SAGELINT = shutil.which("sagelint", path=str(Path(PYTHON).parent)) or "sagelint"
 CHECK_JSONSCHEMA = shutil.which("check-jsonschema", path=str(Path(PYTHON).parent))
 JSON_LOOP = "import json, sys; [json.load(open(p)) for p in sys.argv[1:]]"
+POLICIES = Path(__file__).parent / "policies.yaml"  # five schema policies
 
 
 def run(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
@@ -132,6 +133,7 @@ def main() -> None:
         many_commands = {
             "baseline": [PYTHON, "-c", JSON_LOOP, *names],
             "sagelint": [SAGELINT, "lint", "."],
+            "policies": [SAGELINT, "lint", "--policy", str(POLICIES), "."],
         }
         if peer:
             many_commands["check_jsonschema"] = [*peer, *names]
@@ -141,6 +143,7 @@ def main() -> None:
             "files": float(args.files),
             **throughput,
             "ratio": throughput["sagelint"] / throughput["baseline"],
+            "policies_ratio": throughput["policies"] / throughput["sagelint"],
             "jobs_per_second": args.files / throughput["sagelint"],
             "baseline_files_per_second": args.files / throughput["baseline"],
             "peak_rss_mib": peak / 1024,
@@ -179,6 +182,10 @@ def main() -> None:
         f"{many['files']:,.0f} files: sagelint {many['sagelint']:.2f} s "
         f"({many['jobs_per_second']:,.0f} jobs/s), json.load loop {many['baseline']:.2f} s "
         f"-> {many['ratio']:.2f}x (target <= 4x); peak RSS {many['peak_rss_mib']:.0f} MiB"
+    )
+    print(
+        f"{many['files']:,.0f} files with five schema policies: {many['policies']:.2f} s -> "
+        f"{many['policies_ratio']:.2f}x the run without them (target <= 2x)"
     )
     if "check_jsonschema" in one:
         print(
