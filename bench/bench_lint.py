@@ -34,10 +34,14 @@ JSON_LOOP = "import json, sys; [json.load(open(p)) for p in sys.argv[1:]]"
 POLICIES = Path(__file__).parent / "policies.yaml"  # five schema policies
 
 
-def run(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
-    """Wall time in seconds and peak RSS in KiB of one command (stdout discarded)."""
+def run(
+    command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[float, int]:
+    """Wall time in seconds and peak RSS in KiB of one command (stdout discarded), with
+    ``env`` added to the environment."""
+    environment = {**os.environ, **env} if env else None
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, env=environment)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -47,15 +51,19 @@ def run(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
 
 
 def median_time(
-    commands: dict[str, list[str]], repeat: int, cwd: Path | dict[str, Path] | None = None
+    commands: dict[str, list[str]],
+    repeat: int,
+    cwd: Path | dict[str, Path] | None = None,
+    env: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, float]:
     """Median wall time of each command, the runs interleaved so that noise hits all alike;
-    ``cwd`` is one folder for all, or one per command."""
+    ``cwd`` is one folder for all, or one per command; ``env`` adds variables per command."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(repeat):
         for name, command in commands.items():
             folder = cwd.get(name) if isinstance(cwd, dict) else cwd
-            times[name].append(run(command, folder)[0])
+            added = env.get(name) if env else None
+            times[name].append(run(command, folder, added)[0])
     return {name: statistics.median(values) for name, values in times.items()}
 
 
@@ -106,6 +114,8 @@ def main() -> None:
             "baseline": [PYTHON, "-c", "import json"],
             "sagelint": [SAGELINT, "lint", "job.json"],
             "configured": [SAGELINT, "lint", "job.json"],
+            # the same run without looking for installed plugins (importlib.metadata)
+            "no_autoload": [SAGELINT, "lint", "job.json"],
         }
         if peer:
             one_file["check_jsonschema"] = [*peer, "job.json"]
@@ -116,13 +126,16 @@ def main() -> None:
                 "baseline": plain,
                 "sagelint": plain,
                 "configured": configured,
+                "no_autoload": plain,
                 "check_jsonschema": plain,
             },
+            env={"no_autoload": {"SAGELINT_DISABLE_PLUGIN_AUTOLOAD": "1"}},
         )
         one_file_result = {
             **startup,
             "ratio": startup["sagelint"] / startup["baseline"],
             "configured_ratio": startup["configured"] / startup["baseline"],
+            "no_autoload_ratio": startup["no_autoload"] / startup["baseline"],
         }
         if peer:
             one_file_result["check_jsonschema_ratio"] = (
@@ -176,7 +189,8 @@ def main() -> None:
         f"one file:   sagelint {one['sagelint'] * 1000:.1f} ms, python -c 'import json' "
         f"{one['baseline'] * 1000:.1f} ms -> {one['ratio']:.2f}x (target <= 5x; <= 10x configured); with a "
         f"[tool.sagelint] configuration {one['configured'] * 1000:.1f} ms -> "
-        f"{one['configured_ratio']:.2f}x"
+        f"{one['configured_ratio']:.2f}x; with SAGELINT_DISABLE_PLUGIN_AUTOLOAD=1 "
+        f"{one['no_autoload'] * 1000:.1f} ms -> {one['no_autoload_ratio']:.2f}x"
     )
     print(
         f"{many['files']:,.0f} files: sagelint {many['sagelint']:.2f} s "

@@ -2,16 +2,19 @@
 (``from sagelint import rule, Violation, pointer``), as the built-in rules are.
 
 Installed plugins are found through the entry-point group ``sagelint.rules`` (an entry point
-names a module; every rule in it is loaded), as flake8 finds its plugins; local ones are named in
-the configuration (``plugins = ["acme_rules"]``) and imported from the configuration file's
-folder. A plugin that cannot be imported, or whose rules break the rules of codes, is one
-:class:`PluginError` naming it.
+names a module; every rule in it is loaded), as flake8 finds its plugins, unless the
+environment variable ``SAGELINT_DISABLE_PLUGIN_AUTOLOAD`` is set (as pytest's
+``PYTEST_DISABLE_PLUGIN_AUTOLOAD``: for a run that must not depend on what else is installed);
+local ones are named in the configuration (``plugins = ["acme_rules"]``) and imported from
+the configuration file's folder. A plugin that cannot be imported, or whose rules break the
+rules of codes, is one :class:`PluginError` naming it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import importlib
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -21,6 +24,7 @@ from typing import Any
 from sagelint.rule_api import Rule
 
 ENTRY_POINTS = "sagelint.rules"
+AUTOLOAD_OFF = "SAGELINT_DISABLE_PLUGIN_AUTOLOAD"
 _CODE = re.compile(r"[A-Z]{2,6}[0-9]{3}")  # as policies' codes: SM is sagelint's own
 
 
@@ -30,7 +34,9 @@ class PluginError(ValueError):
 
 def installed_plugin_rules() -> list[Rule]:
     """The rules of the installed plugins: the modules the ``sagelint.rules`` entry points of
-    the installed distributions name."""
+    the installed distributions name; none when ``SAGELINT_DISABLE_PLUGIN_AUTOLOAD`` is set."""
+    if os.environ.get(AUTOLOAD_OFF):
+        return []
     from importlib.metadata import entry_points
 
     rules: list[Rule] = []

@@ -16,10 +16,15 @@ from tests.jobs import clean_request
 
 PLUGINS = Path(__file__).parent / "data" / "plugins"
 SCRIPT = Path(sys.executable).with_name("sagelint")
+PATH_VAR, AUTOLOAD_OFF = "PYTHONPATH", "SAGELINT_DISABLE_PLUGIN_AUTOLOAD"
 
 
-def sagelint(*args: str, cwd: Path, site: str | None = "site") -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+def sagelint(
+    *args: str, cwd: Path, site: str | None = "site", autoload: bool = True
+) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key not in (PATH_VAR, AUTOLOAD_OFF)}
+    if not autoload:
+        env[AUTOLOAD_OFF] = "1"
     if site is not None:
         env["PYTHONPATH"] = str(PLUGINS / site)
     return subprocess.run(
@@ -104,6 +109,23 @@ def test_a_plugin_that_cannot_be_imported_is_one_line(tmp_path: Path) -> None:
         "sagelint: error: plugin acme-broken 0.1.0 (entry point broken = acme_broken): cannot be "
         "imported: ModuleNotFoundError: No module named 'a_module_that_does_not_exist'\n"
     )
+
+
+def test_installed_plugins_are_not_loaded_when_autoload_is_disabled(tmp_path: Path) -> None:
+    write(tmp_path, "job.json", p5_job())
+    listed = sagelint("rules", "--isolated", "--format", "json", cwd=tmp_path, autoload=False)
+    assert "ACME101" not in {rule["code"] for rule in json.loads(listed.stdout)}
+    done = sagelint("lint", "--isolated", "job.json", cwd=tmp_path, site="broken", autoload=False)
+    assert done.returncode == 0, done.stderr  # the broken plugin is not even imported
+    (tmp_path / "pyproject.toml").write_text('[tool.sagelint]\nplugins = ["local_rules"]\n')
+    (tmp_path / "local_rules.py").write_text(
+        "from sagelint import Violation, pointer, rule\n\n"
+        "@rule(code='LOC001', name='always', severity='error', summary='always')\n"
+        "def always(job):\n    yield Violation(pointer(), 'always')\n"
+    )
+    named = sagelint("lint", "job.json", cwd=tmp_path, autoload=False)
+    assert "LOC001" in named.stdout  # plugins the configuration names still load
+    assert "ACME101" not in named.stdout
 
 
 def test_a_local_plugin_from_the_configurations_folder(tmp_path: Path) -> None:

@@ -37,12 +37,13 @@ Semantics, beyond plain JSON Schema draft 2020-12:
 from __future__ import annotations
 
 import json
+import os
 import re
 import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
-from sagelint import document_rules
+from sagelint import document_rules, schemas
 from sagelint.job import is_placeholder, is_unknown
 from sagelint.load.locate import SENSITIVE_MAPS, in_sensitive_map, masked_key, secret_shaped
 
@@ -94,10 +95,9 @@ def validate_job(data: object, kind: Literal["describe", "create"]) -> list[Sche
 
 
 def schema_path(kind: str) -> str:
-    """The schema file, shipped in the package as ``sagelint/schemas/``."""
-    from importlib.resources import files
-
-    return str(files("sagelint.schemas").joinpath(SCHEMA_FILES[kind]))
+    """The schema file, shipped in the package as ``sagelint/schemas/`` (a folder of the
+    installed package: the wheel is not zip-safe)."""
+    return os.path.join(os.path.dirname(schemas.__file__), SCHEMA_FILES[kind])
 
 
 # --- messages (built only when something is wrong) ------------------------------------------
