@@ -28,6 +28,7 @@ from sagelint.load.loaders import (
     STDIN,
     Document,
     LoadError,
+    NothingToCheck,
     clean_path,
     load_source,
     sources,
@@ -144,7 +145,7 @@ class Linter:
     def lint_document(self, document: Document) -> list[Finding]:
         """The findings of one job document (the library entry point of ``sagelint audit``)."""
         document = self._in_context(document)
-        return self._report(document.path, document.job.name, True, self._check(document))
+        return self._report(document.path, document.name, True, self._check(document))
 
     def _in_context(self, document: Document) -> Document:
         """The document with what the run knows of its job and the document does not say: the
@@ -217,10 +218,12 @@ class Linter:
         for loaded in loaded_items:
             if isinstance(loaded, LoadError):
                 yield loaded.path, None, False, [_input_error(loaded)]
+            elif isinstance(loaded, NothingToCheck):
+                yield loaded.path, None, False, []
             else:
                 known = self._in_context(loaded)
                 document, notes = self.prepare(known) if self.prepare else (known, [])
-                yield document.path, document.job.name, True, notes + self._check(document)
+                yield document.path, document.name, True, notes + self._check(document)
 
     def _check(self, document: Document) -> list[Finding]:
         """Validate and run the rules on one document: its findings, less suppressed ones."""
@@ -264,16 +267,20 @@ class Linter:
     ) -> list[Finding]:
         """Findings minus the suppressed ones, which are counted by reason."""
         by_tag = ignored_by_tag(document.job)
+        by_declaration = document.ignore
         per_file = self.options.per_file_ignores
         matched = _matching_globs(document.path, self._per_file, self._root) if per_file else []
         by_file = [code for glob in matched for code in per_file[glob]]
         kept = []
-        name = document.job.name
+        name = document.name
         for index, (code, pointer, message) in enumerate(found):
             rule = self._by_code[code]
             if code not in INPUT_ERROR_CODES:
                 if matches(rule, by_tag):
                     self.suppressed["tag"] += 1
+                    continue
+                if by_declaration and matches(rule, by_declaration):
+                    self.suppressed["metadata"] += 1
                     continue
                 if matches(rule, by_file):
                     self.suppressed["per-file-ignores"] += 1
@@ -283,11 +290,11 @@ class Linter:
             finding = Finding(
                 code,
                 self._severity[code],
-                message,
+                message + _origin(document.origins, pointer),
                 document.path,
                 line,
                 column,
-                pointer,
+                document.file_pointer(pointer),
                 name,
                 source,
             )
@@ -315,6 +322,15 @@ def _check_chunk(chunk: list[str | LoadError]) -> tuple[list[Checked], Counter[s
     linter.suppressed = Counter()
     checked = [item for source in chunk for item in linter._check_source(source, load_options)]
     return checked, linter.suppressed
+
+
+def _origin(origins: Sequence[tuple[str, str]], pointer: str) -> str:
+    """Where the value at ``pointer`` came from, when the document gives it indirectly (a
+    pipeline parameter's default), to end a message with."""
+    for given, origin in origins:
+        if pointer == given or pointer.startswith(given + "/"):
+            return f" (the value is {origin})"
+    return ""
 
 
 def _contained(

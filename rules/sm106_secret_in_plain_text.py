@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Iterator
 
-from sagelint.job import Job, pointer
+from sagelint.job import Job, is_placeholder, pointer
 from sagelint.patterns import Pattern
 from sagelint.rule_api import Violation, rule
 from sagelint.rules._facts import MODEL_DOCS
@@ -347,7 +347,8 @@ def secret_in_plain_text(job: Job) -> Iterator[Violation]:
       `aws_secret_access_key`, or a 40-character base64 value under a secret key name, is
       reported as an AWS secret access key.
 
-    Values that stand for a secret kept elsewhere are left alone: `${VAR}`, `$VAR`,
+    Values that stand for a secret kept elsewhere, or that the document does not know, are
+    left alone: template placeholders (`${VAR}`, `{{ var }}`, a JSONata `{% ... %}`), `$VAR`,
     `{{resolve:secretsmanager:...}}`, ARNs of Secrets Manager secrets and SSM parameters,
     Step Functions paths, file paths and URLs without a password, placeholders such as
     `***`, `<your-token>` or `YOUR_API_KEY`, and `true`/`false`/`none`. Keys whose last word
@@ -383,6 +384,8 @@ def secret_in_plain_text(job: Job) -> Iterator[Violation]:
             continue
         for key, value in job.mapping(name).items():
             if not isinstance(key, str) or key.endswith(".$") or not isinstance(value, str):
+                continue
+            if is_placeholder(value):  # a value the document does not know is never wrong
                 continue
             key_kind = _by_shape(key)
             if key_kind is not None:  # a secret pasted as a key: show neither

@@ -75,6 +75,12 @@ def test_hook_fails_on_a_bad_job_spec_and_passes_once_it_is_fixed(tmp_path: Path
     bad["StoppingCondition"] = {"MaxRuntimeInSeconds": 3_000_000}
     (jobs / "bad.json").write_text(json.dumps(bad, indent=2))
     (repo / "package.json").write_text('{"name": "not a job"}')  # outside files: not linted
+    # a template declaring a training job (Gzip in File mode), and one declaring none
+    stack = (ROOT / "tests" / "data" / "declared" / "template.yaml").read_text()
+    (jobs / "stack.yaml").write_text(
+        stack.replace("TrainingInputMode: Pipe", "TrainingInputMode: File")
+    )
+    (jobs / "bucket.yaml").write_text("Resources:\n  Data:\n    Type: AWS::S3::Bucket\n")
     git("add", ".", cwd=repo)
     git("commit", "-qm", "jobs", cwd=repo)
 
@@ -101,10 +107,14 @@ def test_hook_fails_on_a_bad_job_spec_and_passes_once_it_is_fixed(tmp_path: Path
         line for line in failed.stdout.splitlines() if line.startswith(("Found ", "All checks"))
     ]
     assert len(summaries) == 1, failed.stdout  # one run over every file: one summary
-    assert "in 14 jobs from 14 files" in failed.stdout
+    assert "in 18 jobs from 16 files" in failed.stdout
+    line = stack.splitlines().index("          CompressionType: Gzip") + 1
+    assert f"training-jobs/stack.yaml:{line}:11: SM201 [error]" in failed.stdout
+    assert "bucket.yaml" not in failed.stdout  # no training job in it: nothing to check
 
     bad["StoppingCondition"] = {"MaxRuntimeInSeconds": 86_400}
     (jobs / "bad.json").write_text(json.dumps(bad, indent=2))
+    (jobs / "stack.yaml").write_text(stack)
     passed = run()
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "sagelint" in passed.stdout and "Passed" in passed.stdout

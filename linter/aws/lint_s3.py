@@ -60,14 +60,21 @@ class ListingsForDocuments:
         region = job.region or self._session.region_name or "us-east-1"
         found = answer(lister, clients.s3(self._session, region), "lint", requests)
         asked = job._replace(s3=found.listings, bucket_regions=found.regions)
-        listed = Document(document.path, asked, document.locate)
+        listed = document._replace(job=asked)
         if not found.failures:
             return listed, []
         pointer = found.failures[0][0].pointer
         line, column = document.locate(pointer)
         message = s3_failure_message(found.failures)
         note = Finding(
-            AWS_ERROR.code, "error", message, document.path, line, column, pointer, job.name
+            AWS_ERROR.code,
+            "error",
+            message,
+            document.path,
+            line,
+            column,
+            document.file_pointer(pointer),
+            document.name,
         )
         return listed, [note]
 

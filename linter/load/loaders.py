@@ -26,11 +26,13 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from sagelint.document_rules import (
     DUPLICATE_KEY,
+    INTERNAL_ERROR,
     INVALID_SYNTAX,
     NOT_A_TRAINING_JOB,
     UNREADABLE_FILE,
 )
 from sagelint.job import Job, is_event, make_job
+from sagelint.load.declared import Broken, Found, declared_jobs
 from sagelint.load.locate import (
     DECODER,
     Duplicate,
@@ -38,6 +40,7 @@ from sagelint.load.locate import (
     LineIndex,
     Locator,
     Position,
+    RenamedLocator,
     Scanner,
     YamlLocator,
     json_duplicates,
@@ -82,6 +85,23 @@ class Document(NamedTuple):
     job: Job
     locate: Locator
     problems: tuple[Problem, ...] = ()
+    at: str = ""  # the JSON pointer of a declared job in its file (see _jobs)
+    # A pointer into the job -> the pointer below ``at`` the file writes it at, when they differ
+    # (a Terraform plan's attribute names).
+    rename: Callable[[str], str] | None = None
+    label: str | None = None  # what names the job in its file when it has no TrainingJobName
+    ignore: tuple[str, ...] = ()  # rules its declaration exempts it from (CloudFormation Metadata)
+    # (pointer into the job, where its value came from) for values given indirectly.
+    origins: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def name(self) -> str | None:
+        """The job's name: its TrainingJobName, else what names it in its file."""
+        return self.job.name or self.label
+
+    def file_pointer(self, pointer: str) -> str:
+        """The JSON pointer into the file of ``pointer``, a pointer into the job."""
+        return self.at + (self.rename(pointer) if self.rename else pointer)
 
 
 class LoadError(NamedTuple):
@@ -92,7 +112,13 @@ class LoadError(NamedTuple):
     column: int = 1
 
 
-Loaded = Document | LoadError
+class NothingToCheck(NamedTuple):
+    """A file that declares no training job: a template or a definition without one."""
+
+    path: str
+
+
+Loaded = Document | LoadError | NothingToCheck
 
 
 class _Unusable(Exception):
@@ -683,11 +709,42 @@ def _yaml_loader() -> type[Any]:
                     None, None, _bad_value(node), node.start_mark
                 ) from None
 
+    for name in _SHORT_FORM_INTRINSICS:
+        Loader.add_constructor(f"!{name}", _intrinsic(name))
     Loader.yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in base.yaml_implicit_resolvers.items()
     }
     return Loader
+
+
+# CloudFormation's short-form intrinsic functions (!Ref Name is {"Ref": "Name"}, !Sub is
+# {"Fn::Sub": ...}); a template's reader decides what they stand for.
+_SHORT_FORM_INTRINSICS = (
+    *("Ref", "Condition", "And", "Base64", "Cidr", "Equals", "FindInMap", "ForEach", "GetAtt"),
+    *("GetAZs", "If", "ImportValue", "Join", "Length", "Not", "Or", "Select", "Split", "Sub"),
+    *("ToJsonString", "Transform"),
+)
+
+
+def _intrinsic(name: str) -> Callable[[Any, Any], dict[str, Any]]:
+    import yaml
+
+    key = name if name in ("Ref", "Condition") else f"Fn::{name}"
+
+    def construct(loader: Any, node: Any) -> dict[str, Any]:
+        value: Any
+        if isinstance(node, yaml.ScalarNode):
+            value = loader.construct_scalar(node)
+            if name == "GetAtt":  # !GetAtt Resource.Attribute
+                value = str(value).split(".", 1)
+        elif isinstance(node, yaml.SequenceNode):
+            value = loader.construct_sequence(node, deep=True)
+        else:
+            value = loader.construct_mapping(node, deep=True)
+        return {key: value}
+
+    return construct
 
 
 _YAML_TAG = "tag:yaml.org,2002:"
@@ -823,7 +880,12 @@ def _jobs(
     problems: tuple[Problem, ...] = (),
     in_array: bool = False,
 ) -> Iterator[Loaded]:
-    """The training jobs one parsed value holds, or one SM003 error saying why there is none."""
+    """The training jobs one parsed value holds: job documents, or the jobs a template, a
+    definition or a plan declares; or one SM003 error saying why there is none.
+
+    A job document's findings point into the job (the same pointer whether the job was saved
+    alone, in an array or as an event, or read from AWS: baselines match); a declared job's
+    point into its file (``/Resources/TrainJob/Properties/ResourceConfig``)."""
     if isinstance(value, list) and not in_array:
         if not value:
             yield LoadError(
@@ -842,12 +904,61 @@ def _jobs(
             else:
                 yield Document(name, job, locate, problems)
             return
+        try:
+            declared = declared_jobs(value)
+        except RecursionError:
+            yield LoadError(name, INVALID_SYNTAX.code, _TOO_DEEP)
+            return
+        except Exception as error:  # a bug of ours: this file, not the run
+            message = (
+                f"internal error ({type(error).__name__}) reading the training jobs this file "
+                "declares; please report it"
+            )
+            yield LoadError(name, INTERNAL_ERROR.code, message)
+            return
+        if declared is not None:
+            yield from _declared(name, declared, locate, problems)
+            return
     yield LoadError(
         name,
         NOT_A_TRAINING_JOB.code,
         f"not a SageMaker training job: {_describe(value)}",
         *locate(""),
     )
+
+
+def _declared(
+    name: str, declared: list[Found], locate: Locator, problems: tuple[Problem, ...]
+) -> Iterator[Loaded]:
+    """The documents of the jobs a declaration holds (each located in the file), the errors of
+    the definitions that cannot be read, or NothingToCheck."""
+    if not declared:
+        yield NothingToCheck(name)
+    for found in declared:
+        if isinstance(found, Broken):
+            yield LoadError(name, INVALID_SYNTAX.code, found.message, *locate(found.at))
+            continue
+        job = make_job(found.request, kind="create")
+        assert job is not None
+        if found.embedded is not None:
+            job_locate: Locator = locate.embedded(found.embedded)
+            below: tuple[Problem, ...] = ()
+        else:
+            job_locate = locate.below(found.at)
+            below = _below(problems, found.at, only=True) if problems else ()
+            if found.rename is not None:  # problems are where the file writes them
+                job_locate, below = RenamedLocator(job_locate, found.rename), ()
+        yield Document(
+            name,
+            job,
+            job_locate,
+            below,
+            found.at,
+            found.rename,
+            found.label,
+            found.ignore,
+            found.origins,
+        )
 
 
 def _describe(value: Any) -> str:

@@ -283,10 +283,44 @@ class Locator:
         """A locator for the value at ``pointer`` (e.g. the ``detail`` of an event)."""
         return self
 
-    def source(self, position: Position) -> Source | None:
+    def embedded(self, pointer: str) -> Locator:
+        """A locator for a document read from the string at ``pointer`` (a definition embedded
+        as JSON text): everything in it is at that string's property, and a source line shows
+        none of the string."""
+        return EmbeddedLocator(self, pointer)
+
+    def source(self, position: Position, masked: Sequence[str] = SENSITIVE_MAPS) -> Source | None:
         """The line at ``position`` (a window of it around the column when it is long), with
-        every character of a HyperParameters or Environment value masked; None without text."""
+        every character of the values at ``masked`` (the HyperParameters and Environment maps)
+        masked; None without text."""
         return None
+
+
+class EmbeddedLocator(Locator):
+    """See :meth:`Locator.embedded`."""
+
+    def __init__(self, outer: Locator, pointer: str) -> None:
+        self._outer, self._pointer = outer, pointer
+
+    def __call__(self, pointer: str) -> Position:
+        return self._outer(self._pointer)
+
+    def source(self, position: Position, masked: Sequence[str] = SENSITIVE_MAPS) -> Source | None:
+        return self._outer.source(position, (self._pointer,))
+
+
+class RenamedLocator(Locator):
+    """Locates the pointers of a document whose file writes its members under other names
+    (a Terraform plan): ``rename`` maps a pointer into the document to one into the file."""
+
+    def __init__(self, inner: Locator, rename: Callable[[str], str]) -> None:
+        self._inner, self._rename = inner, rename
+
+    def __call__(self, pointer: str) -> Position:
+        return self._inner(self._rename(pointer))
+
+    def source(self, position: Position, masked: Sequence[str] = SENSITIVE_MAPS) -> Source | None:
+        return self._inner.source(position, [self._rename(name) for name in masked])
 
 
 NOWHERE = Locator()
@@ -315,10 +349,10 @@ class JsonLocator(Locator):
             start = skip_whitespace(scanner.text, skip_whitespace(scanner.text, after_key) + 1)
         return JsonLocator(scanner, start, self._lines)
 
-    def source(self, position: Position) -> Source | None:
+    def source(self, position: Position, masked: Sequence[str] = SENSITIVE_MAPS) -> Source | None:
         spans = [
             span
-            for name in SENSITIVE_MAPS
+            for name in masked
             if (span := self._scanner.value_span(self._start, pointer_tokens(name))) is not None
         ]
         return masked_source(self._lines, position, spans)
@@ -350,12 +384,17 @@ class YamlLocator(Locator):
             node = child[1]
         return YamlLocator(node, self._lines)
 
-    def source(self, position: Position) -> Source | None:
+    def source(self, position: Position, masked: Sequence[str] = SENSITIVE_MAPS) -> Source | None:
         spans = []
-        for name in SENSITIVE_MAPS:
-            child = _yaml_child(self._node, name.lstrip("/"))
-            if child is not None:
-                spans.append((child[1].start_mark.index, child[1].end_mark.index))
+        for name in masked:
+            node: Any = self._node
+            for token in pointer_tokens(name):
+                child = _yaml_child(node, token)
+                if child is None:
+                    break
+                node = child[1]
+            else:
+                spans.append((node.start_mark.index, node.end_mark.index))
         return masked_source(self._lines, position, spans)
 
 
