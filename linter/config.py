@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
     from pydantic_core import ErrorDetails
     from sagelint.catalogue import Catalogue
+    from sagelint.engine import Options
     from sagelint.findings import Severity
 
 # What a pyproject.toml with a sagelint table holds: [tool.sagelint], [tool.sagelint.rules], a
@@ -64,6 +65,32 @@ class Settings(NamedTuple):
         """The folder of the configuration file: exclude and per-file-ignores globs are
         relative to it."""
         return os.path.dirname(os.path.abspath(self.path))
+
+
+def options_from(
+    config: Settings | None,
+    *,
+    select: Sequence[str] | None = None,
+    extend_select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    **options: Any,
+) -> Options:
+    """The engine's options of a configuration (None: no configuration file), what is given
+    (the command line's) over it: ``select`` replaces the configuration's, ``extend_select``
+    and ``ignore`` add to it, ``options`` win over its region, severities, per-file ignores,
+    root and policy."""
+    from sagelint.engine import Options
+
+    if config is not None:
+        options.setdefault("region", config.region)
+        options.setdefault("severity", config.severity or {})
+        options.setdefault("per_file_ignores", config.per_file_ignores or {})
+        options.setdefault("root", config.root)
+        options.setdefault("policy", config.policy)
+    selected = [*(select or (config and config.select) or DEFAULT_SELECT)]
+    selected += [*(config.extend_select if config else ()), *extend_select]
+    ignored = [*(config.ignore if config else ()), *ignore]
+    return Options(select=selected, ignore=ignored, **options)
 
 
 def find_config(start: str, policy_files: Sequence[str] = ()) -> Settings | None:

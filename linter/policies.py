@@ -237,7 +237,7 @@ def _rule(path: str, spec: Any, schema: dict[str, Any] | bool) -> Rule:
 def _checker(validator: Validator, message: str | None) -> Any:
     def check(job: Job) -> Iterator[Violation]:
         reported: set[str] = set()
-        for error in validator.iter_errors(dict(job.data)):
+        for error in validator.iter_errors(_without_nulls_of(job)):
             path = tuple(error.absolute_path)
             if _unknown(job, path, error):
                 continue
@@ -248,6 +248,29 @@ def _checker(validator: Validator, message: str | None) -> Any:
             yield Violation(where, message or _message(job, path, error))
 
     return check
+
+
+# The job whose data was last made null-free, and that data: the policies of a run check the
+# same job one after another, so it is made once per job. (A reference, not an id: the data
+# cannot be freed and its id reused while it is here.)
+_LAST: list[Any] = [None, None]
+
+
+def _without_nulls_of(job: Job) -> Any:
+    """The job's data without its members whose value is null: SDK dumps write nulls for unset
+    fields, and a null member counts as absent, as it does for the built-in schema and rules
+    (``required: [VpcConfig]`` fails on ``"VpcConfig": null``)."""
+    if _LAST[0] is not job.data:
+        _LAST[:] = [job.data, _without_nulls(job.data)]
+    return _LAST[1]
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
 
 
 def _unknown(job: Job, path: tuple[Any, ...], error: Any) -> bool:

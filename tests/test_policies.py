@@ -110,6 +110,28 @@ def test_a_missing_member_is_reported_at_the_enclosing_object(tmp_path: Path) ->
     assert finding["message"] == "the job: 'VpcConfig' is a required property"
 
 
+def test_a_null_member_is_a_missing_member(tmp_path: Path) -> None:
+    """SDK dumps write nulls for unset fields: ``"VpcConfig": null`` is no VPC, as it is for the
+    built-in rules (SM103)."""
+    policies = write(tmp_path, "acme.yaml", POLICIES)
+    for nulls in (1, 2):  # the same job twice: a new document's nulls are looked at anew
+        document = in_our_vpc(clean_request())
+        document["VpcConfig"] = None
+        document["TrainingJobName"] = f"null-vpc-{nulls}"
+        path = job_file(tmp_path, document, f"job-{nulls}.json")
+        _, findings = report("--select", "ACME,SM103", "--policy", str(policies), str(path))
+        assert sorted((f["rule"], f["pointer"]) for f in findings) == [
+            ("ACME001", ""),
+            ("SM103", ""),
+        ]
+    document = in_our_vpc(clean_request())
+    document["VpcConfig"]["SecurityGroupIds"] = None  # not the policy's concern: no finding
+    _, findings = report(
+        "--select", "ACME", "--policy", str(policies), str(job_file(tmp_path, document))
+    )
+    assert findings == []
+
+
 def test_applies_to_and_unknown_values(tmp_path: Path) -> None:
     policies = write(tmp_path, "acme.yaml", POLICIES)
     describe = clean_describe()  # ACME002 is for requests only

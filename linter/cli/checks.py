@@ -11,7 +11,6 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import click
 from sagelint.cli.options import ReportSettings
 from sagelint.printable import printable
-from sagelint.selectors import ALL
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -91,22 +90,13 @@ def catalogue_options(command: F) -> F:
 def build_options(settings: ReportSettings, **options: Any) -> tuple[Options, str, Catalogue]:
     """The engine's options, the fail-on threshold and the catalogue of rules: command line
     over configuration."""
-    from sagelint.engine import Options
+    from sagelint.config import options_from
 
     config, catalogue = configuration(settings.config, settings.isolated, settings.policy)
-    if config is not None:
-        options.setdefault("region", config.region)
-        options.setdefault("severity", config.severity or {})
-        options.setdefault("per_file_ignores", config.per_file_ignores or {})
-        options.setdefault("root", config.root)
-        options.setdefault("policy", config.policy)
     exclude = settings.exclude if settings.exclude is not None else (config and config.exclude)
     exclude = [*(exclude or ()), *settings.extend_exclude]
     if exclude:
         options["exclude"] = exclude
-    select = list(settings.select or (config and config.select) or (ALL,))
-    select += [*(config.extend_select if config else ()), *settings.extend_select]
-    ignore = [*(config.ignore if config else ()), *settings.ignore]
     from sagelint.baseline import BaselineError, check_writable, read_baseline
 
     try:
@@ -119,7 +109,14 @@ def build_options(settings: ReportSettings, **options: Any) -> tuple[Options, st
     fail_on = settings.fail_on or (config and config.fail_on) or "error"
     if settings.show_source:
         options["show_source"] = True
-    return Options(select=select, ignore=ignore, **options), fail_on, catalogue
+    engine_options = options_from(
+        config,
+        select=settings.select,
+        extend_select=settings.extend_select,
+        ignore=settings.ignore,
+        **options,
+    )
+    return engine_options, fail_on, catalogue
 
 
 def _report_name(settings: ReportSettings) -> str:
