@@ -61,26 +61,29 @@ def template_jobs(template: Mapping[str, Any]) -> Iterator[Found]:
             continue
         at = pointer("Resources", logical_id, "Properties")
         ignore = _ignored(resource.get("Metadata"))
-        found: Iterator[Found] = iter(())
-        if kind == TRAINING_JOB:
-            request = resolve(properties)
-            if isinstance(request, dict):  # else all of it is unknown: nothing to check
-                request.setdefault("TrainingJobName", GENERATED_NAME)
-                found = iter([Declared(str(logical_id), request, at)])
-        elif kind in STATE_MACHINES:
-            found = _state_machine(properties, at)
-        elif kind == PIPELINE:
-            definition = properties.get("PipelineDefinition")
-            if isinstance(definition, dict) and "PipelineDefinitionBody" in definition:
-                body = definition["PipelineDefinitionBody"]
-                where = at + pointer("PipelineDefinition", "PipelineDefinitionBody")
-                found = embedded_jobs(body, where, "PipelineDefinitionBody", pipeline_jobs)
-        for job in found:
+        for job in _resource_jobs(kind, properties, at):
             if isinstance(job, Declared):
-                label = job.label if kind == TRAINING_JOB else f"{logical_id}/{job.label}"
+                label = str(logical_id) if kind == TRAINING_JOB else f"{logical_id}/{job.label}"
                 yield job._replace(label=label, ignore=ignore)
             else:
                 yield job
+
+
+def _resource_jobs(kind: Any, properties: Mapping[str, Any], at: str) -> Iterator[Found]:
+    """The jobs of one resource's ``properties`` (at ``at``), by its type."""
+    if kind == TRAINING_JOB:
+        request = resolve(properties)
+        if isinstance(request, dict):  # else all of it is unknown: nothing to check
+            request.setdefault("TrainingJobName", GENERATED_NAME)
+            yield Declared("", request, at)
+    elif kind in STATE_MACHINES:
+        yield from _state_machine(properties, at)
+    elif kind == PIPELINE:
+        definition = properties.get("PipelineDefinition")
+        if isinstance(definition, dict) and "PipelineDefinitionBody" in definition:
+            body = definition["PipelineDefinitionBody"]
+            where = at + pointer("PipelineDefinition", "PipelineDefinitionBody")
+            yield from embedded_jobs(body, where, "PipelineDefinitionBody", pipeline_jobs)
 
 
 def _state_machine(properties: Mapping[str, Any], at: str) -> Iterator[Found]:
