@@ -31,7 +31,7 @@ def test_every_format_on_the_examples(output_format: str) -> None:
     out = result.stdout
     assert SECRET not in out + result.stderr
     if output_format == "json":
-        assert json.loads(out)["summary"]["jobs"] == 8
+        assert json.loads(out)["summary"]["jobs"] == 9
     elif output_format == "sarif":
         sarif = json.loads(out)
         schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text())
@@ -44,9 +44,11 @@ def test_every_format_on_the_examples(output_format: str) -> None:
     elif output_format == "junit":
         root = ET.fromstring(out)
         assert root.tag == "testsuites"
-        assert int(root.get("tests", "0")) == 8
+        assert int(root.get("tests", "0")) == 9
         assert int(root.get("failures", "0")) >= 4
     elif output_format == "github":
         assert any(line.startswith("::error file=") for line in out.splitlines())
     else:
-        assert "request-with-problems.yaml:" in out and out.rstrip().endswith("from 6 files.")
+        assert "request-with-problems.yaml:" in out and out.rstrip().endswith("from 7 files.")
+        # the job inside the template's state machine, at its place in the template
+        assert "training-stack.yaml:27:19: SM201 [error]" in out
