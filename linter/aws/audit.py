@@ -46,7 +46,7 @@ from sagelint.aws.s3 import S3Answers, S3Lister, answer
 from sagelint.aws.save import SaveError, Saver
 from sagelint.document_rules import AWS_ERROR, INTERNAL_ERROR
 from sagelint.findings import Finding
-from sagelint.job import make_job
+from sagelint.job import JobResource, make_job
 from sagelint.load.loaders import Document
 from sagelint.load.locate import NOWHERE
 from sagelint.printable import printable
@@ -506,4 +506,4 @@ def _count_cached(linter: Linter, job: CachedJob) -> None:
     linter.files_seen += 1
     linter.suppressed.update(job.suppressed)
     if linter.on_document is not None:
-        linter.on_document(job.arn, job.name)
+        linter.on_document(job.arn, job.name, JobResource.of_arn(job.arn))
