@@ -64,7 +64,7 @@ class Options(NamedTuple):
     jobs: int | None = None  # worker processes for many files; None: one per CPU
     show_source: bool = False  # each finding with its source line (Finding.source)
     region: str | None = None  # the region of request specs (a response's is in its ARN)
-    account: str | None = None  # the account of request specs (a response's is in its ARN)
+    account: str | None = None  # the account of request specs without a known RoleArn
 
 
 def _matching_globs(path: str, matcher: Callable[[str], list[str]], root: str) -> list[str]:
