@@ -22,7 +22,7 @@ from sagelint.document_rules import (
 )
 from sagelint.findings import Finding
 from sagelint.globs import compile_globs
-from sagelint.job import Job
+from sagelint.job import Job, JobResource
 from sagelint.load.loaders import (
     DEFAULT_MAX_DOCUMENT_SIZE,
     STDIN,
@@ -64,6 +64,7 @@ class Options(NamedTuple):
     jobs: int | None = None  # worker processes for many files; None: one per CPU
     show_source: bool = False  # each finding with its source line (Finding.source)
     region: str | None = None  # the region of request specs (a response's is in its ARN)
+    account: str | None = None  # the account of request specs without a known RoleArn
 
 
 def _matching_globs(path: str, matcher: Callable[[str], list[str]], root: str) -> list[str]:
@@ -119,8 +120,9 @@ class Linter:
         self.files_seen = 0
         self.suppressed: Counter[str] = Counter()
         self._last_path: str | None = None
-        # Told of every job checked, with or without findings (the JUnit report lists them all).
-        self.on_document: Callable[[str, str | None], None] | None = None
+        # Told of every job checked, with or without findings, before its findings: its path, its
+        # name and where it lives in AWS (the JUnit report lists every job; ASFF needs its ARN).
+        self.on_document: Callable[[str, str | None, JobResource], None] | None = None
         # Given each loaded document before it is checked (in the worker processes too): the
         # document to check instead (``sagelint lint --s3`` attaches S3 listings to its job) and
         # findings to report before its own.
@@ -137,35 +139,42 @@ class Linter:
         if options.exclude:
             excluding = compile_globs(options.exclude)
             excluded = lambda path: bool(_matching_globs(path, excluding, self._root))  # noqa: E731
-        for path, name, is_document, findings in self._check_inputs(
+        for path, name, resource, findings in self._check_inputs(
             sources(paths, exclude=excluded), load_options
         ):
-            yield from self._report(path, name, is_document, findings)
+            yield from self._report(path, name, resource, findings)
 
     def lint_document(self, document: Document) -> list[Finding]:
         """The findings of one job document (the library entry point of ``sagelint audit``)."""
         document = self._in_context(document)
-        return self._report(document.path, document.name, True, self._check(document))
+        return self._report(
+            document.path, document.name, document.job.resource, self._check(document)
+        )
 
     def _in_context(self, document: Document) -> Document:
         """The document with what the run knows of its job and the document does not say: the
-        region of a request spec (``Options.region``)."""
-        if self.options.region is None or document.job.given_region is not None:
-            return document
-        return document._replace(job=document.job._replace(given_region=self.options.region))
+        region and account of a request spec (``Options.region``, ``Options.account``)."""
+        job = document.job
+        region, account = self.options.region, self.options.account
+        if region is not None and job.given_region is None:
+            job = job._replace(given_region=region)
+        if account is not None and job.given_account is None:
+            job = job._replace(given_account=account)
+        return document if job is document.job else document._replace(job=job)
 
     def _report(
-        self, path: str, name: str | None, is_document: bool, findings: list[Finding]
+        self, path: str, name: str | None, resource: JobResource | None, findings: list[Finding]
     ) -> list[Finding]:
-        """Count the document, tell ``on_document``, and leave out what the baseline knows."""
+        """Count the document (``resource`` None: no document, an input error), tell
+        ``on_document``, and leave out what the baseline knows."""
         if path != self._last_path:
             self._last_path = path
             self.files_seen += 1
-        if not is_document:
+        if resource is None:
             return findings
         self.jobs_checked += 1
         if self.on_document is not None:
-            self.on_document(path, name)
+            self.on_document(path, name, resource)
         if self._baseline is None:
             return findings
         kept = []
@@ -210,20 +219,21 @@ class Linter:
         self, source: str | LoadError, load_options: dict[str, Any]
     ) -> Iterator[Checked]:
         if isinstance(source, LoadError):
-            yield source.path, None, False, [_input_error(source)]
+            yield source.path, None, None, [_input_error(source)]
             return
         loaded_items = load_source(
             source, max_document_size=self.options.max_document_size, **load_options
         )
         for loaded in loaded_items:
             if isinstance(loaded, LoadError):
-                yield loaded.path, None, False, [_input_error(loaded)]
+                yield loaded.path, None, None, [_input_error(loaded)]
             elif isinstance(loaded, NothingToCheck):
-                yield loaded.path, None, False, []
+                yield loaded.path, None, None, []
             else:
                 known = self._in_context(loaded)
                 document, notes = self.prepare(known) if self.prepare else (known, [])
-                yield document.path, document.name, True, notes + self._check(document)
+                findings = notes + self._check(document)
+                yield document.path, document.name, document.job.resource, findings
 
     def _check(self, document: Document) -> list[Finding]:
         """Validate and run the rules on one document: its findings, less suppressed ones."""
@@ -303,8 +313,9 @@ class Linter:
 
 
 # What checking one input gives, for each document (or input error) in it, in order:
-# (path, job name, whether it is a document, its findings before the baseline).
-Checked = tuple[str, str | None, bool, list[Finding]]
+# (path, job name, where the job lives in AWS (None: no document), its findings before the
+# baseline).
+Checked = tuple[str, str | None, JobResource | None, list[Finding]]
 PARALLEL_FROM = 256  # files; fewer are checked faster than a pool of processes starts
 CHUNK = 64  # files a worker checks at a time
 

@@ -50,7 +50,62 @@ REQUEST_MEMBERS = frozenset(
 
 # An AWS Region's name: us-east-1, us-gov-west-1, cn-north-1, ap-southeast-5.
 REGION_NAME = r"^[a-z]{2,4}(-[a-z]+)+-\d+$"
+# An AWS account's ID.
+ACCOUNT_ID = r"^\d{12}$"
+# The partitions whose regions are not "aws", by the start of their regions' names (botocore's
+# endpoint data says which regions each partition has; the tests check this against it).
+_PARTITIONS = (
+    ("us-gov-", "aws-us-gov"),
+    ("us-isob-", "aws-iso-b"),
+    ("us-isof-", "aws-iso-f"),
+    ("us-iso-", "aws-iso"),
+    ("eu-isoe-", "aws-iso-e"),
+    ("eusc-", "aws-eusc"),
+    ("cn-", "aws-cn"),
+)
 _LONG_LIMIT = 2**63  # the API's widest integer type is a 64-bit signed long
+
+
+def partition(region: str) -> str:
+    """The partition of a region, as ARNs name it: ``aws``, ``aws-cn``, ``aws-us-gov``..."""
+    for start, name in _PARTITIONS:
+        if region.startswith(start):
+            return name
+    return "aws"
+
+
+def training_job_arn(name: str, region: str, account: str) -> str:
+    """The ARN SageMaker gives a training job: its name lower-cased, as in every
+    ``TrainingJobArn`` (``Churn-Train`` is ``training-job/churn-train``)."""
+    return f"arn:{partition(region)}:sagemaker:{region}:{account}:training-job/{name.lower()}"
+
+
+class JobResource(NamedTuple):
+    """Where a job lives in AWS, as far as its document and the run say: its ARN, account,
+    region and name (``TrainingJobName``), each None when not known. The ARN is a
+    DescribeTrainingJob response's ``TrainingJobArn``, or else built from the other three
+    (:func:`training_job_arn`); a job without a known name, account or region has none."""
+
+    arn: str | None
+    account: str | None
+    region: str | None
+    name: str | None
+
+    @classmethod
+    def of_arn(cls, arn: str) -> JobResource:
+        """The resource a training job's ARN names (the audit's path of a job)."""
+        parts = arn.split(":", 5)
+        if len(parts) < 6 or not parts[5].startswith("training-job/"):
+            return cls(None, None, None, None)
+        return cls(arn, parts[4] or None, parts[3] or None, parts[5].partition("/")[2] or None)
+
+    def missing(self) -> list[str]:
+        """What an ARN cannot be built without: ``name``, ``account``, ``region`` (none when
+        the ARN is known)."""
+        if self.arn is not None:
+            return []
+        known = {"name": self.name, "account": self.account, "region": self.region}
+        return [what for what, value in known.items() if value is None]
 
 
 def pointer(*tokens: Key) -> str:
@@ -112,6 +167,9 @@ class Job(NamedTuple):
     # The region the job runs in when the document does not say (a request spec): --region or
     # the configuration's region. A DescribeTrainingJob response's own, in its ARN, wins.
     given_region: str | None = None
+    # The account the job is created in when the document does not say (a request spec whose
+    # RoleArn is missing or not known): --account. An ARN of the document wins.
+    given_account: str | None = None
 
     @property
     def name(self) -> str | None:
@@ -125,12 +183,23 @@ class Job(NamedTuple):
 
     @property
     def account(self) -> str | None:
-        """The job's account: from its ARN, else from its role's ARN; None when neither says."""
+        """The job's account: from its ARN, else from its role's ARN (SageMaker is passed a
+        role of the job's own account), else the account given; None when none says."""
         for arn in (self.text("TrainingJobArn"), self.text("RoleArn")):
-            parts = (arn or "").split(":")
-            if len(parts) > 5 and parts[4].isdigit():
-                return parts[4]
-        return None
+            account = _arn_account(arn)
+            if account is not None:
+                return account
+        return self.given_account
+
+    @property
+    def resource(self) -> JobResource:
+        """Where the job lives in AWS (:class:`JobResource`): its ``TrainingJobArn``, or the ARN
+        its name, account and region make."""
+        name, account, region = self.name, self.account, self.region
+        arn = self.text("TrainingJobArn")
+        if arn is None or JobResource.of_arn(arn).arn is None:
+            arn = training_job_arn(name, region, account) if name and account and region else None
+        return JobResource(arn, account, region, name)
 
     def get(self, *path: Key) -> Any:
         value: Any = self.data
@@ -198,6 +267,11 @@ class Job(NamedTuple):
         """Whether the document gives a value at ``path``, known or not (an explicit null is
         no value: SDK dumps write them for unset fields)."""
         return self.get(*path) is not None or self.unknown(*path)
+
+
+def _arn_account(arn: str | None) -> str | None:
+    parts = (arn or "").split(":")
+    return parts[4] if len(parts) > 5 and parts[4].isdigit() else None
 
 
 def is_event(value: Mapping[str, Any]) -> bool:

@@ -130,7 +130,11 @@ def put_objects(bucket: str, objects: dict[str, int], region: str = "us-east-1")
 
 @dataclass
 class Fault:
-    """Answer matching requests with an error (or raise a timeout) instead of sending them."""
+    """Answer matching requests with an error (or raise a timeout) instead of sending them.
+
+    In-process moto still sees a request answered so: botocore calls every ``before-send``
+    handler and takes the first response, which is the fault's; a write answered with a fault
+    (BatchImportFindings) is still made in moto. (tests/aws_proxy.py stops requests for real.)"""
 
     operation: str  # e.g. "DescribeTrainingJob", "ListObjectsV2"
     status: int = 400
@@ -143,6 +147,8 @@ class Fault:
     url_contains: str | None = None
     timeout: bool = False
     body: str | None = None  # a whole response body to send instead of an error
+    # BatchImportFindings: answer 200 with every finding of the request failed (FailedFindings)
+    failed_findings: bool = False
     hits: int = 0
     seen: int = 0
 
@@ -195,6 +201,8 @@ class Wire:
             from botocore.exceptions import ReadTimeoutError
 
             raise ReadTimeoutError(endpoint_url=request.url)
+        if fault.failed_findings:
+            return failed_findings_response(request.url, text, fault)
         return error_response(request.url, event_name.split(".")[1], fault)
 
 
@@ -236,6 +244,13 @@ def error_response(url: str, service: str, fault: Fault) -> Any:
     if service == "sagemaker":
         body = json.dumps({"__type": fault.code, "message": fault.message}).encode()
         headers = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": "fault"}
+    elif service == "securityhub":  # REST with JSON bodies
+        body = json.dumps({"Code": fault.code, "Message": fault.message}).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "x-amzn-ErrorType": fault.code,
+            "x-amzn-RequestId": "fault",
+        }
     elif service in ("s3",):
         body = (
             f"<?xml version='1.0' encoding='UTF-8'?><Error><Code>{fault.code}</Code>"
@@ -255,6 +270,22 @@ def error_response(url: str, service: str, fault: Fault) -> Any:
         ).encode()
         headers = {"Content-Type": "text/xml"}
     return AWSResponse(url, fault.status, _headers(headers), _Raw(body))
+
+
+def failed_findings_response(url: str, request_body: str, fault: Fault) -> Any:
+    """A BatchImportFindings answer (200) that fails every finding of the request."""
+    from botocore.awsrequest import AWSResponse
+
+    ids = [finding["Id"] for finding in json.loads(request_body)["Findings"]]
+    answer = {
+        "FailedCount": len(ids),
+        "SuccessCount": 0,
+        "FailedFindings": [
+            {"Id": id_, "ErrorCode": fault.code, "ErrorMessage": fault.message} for id_ in ids
+        ],
+    }
+    headers = _headers({"Content-Type": "application/json", "x-amzn-RequestId": "fault"})
+    return AWSResponse(url, 200, headers, _Raw(json.dumps(answer).encode()))
 
 
 def _headers(values: dict[str, str]) -> Any:

@@ -185,10 +185,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
+# Security Hub's REST operations that the audit calls, by method and path.
+_REST = {("POST", "/findings/import"): "BatchImportFindings", ("POST", "/findings"): "GetFindings"}
+
+
 def _operation(method: str, path: str, headers: Any, body: bytes) -> str:
     target = headers.get("X-Amz-Target")
     if target:
         return str(target).rsplit(".", 1)[-1]
+    rest = _REST.get((method, urlsplit(path).path))
+    if rest:
+        return rest
     action = _ACTION.search(body)
     if action:
         return action.group(1).decode()

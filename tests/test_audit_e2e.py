@@ -245,3 +245,35 @@ def test_progress_goes_to_standard_error_on_a_terminal(moto_url: str) -> None:
     assert "sagelint audit: 3/3 jobs checked" in seen.decode()
     assert seen.endswith(b"\r\x1b[K")  # the line is cleared at the end
     assert "\x1b[K" not in stdout and stdout.count(" SM104 ") == 3
+
+
+def test_security_hub_imports_and_a_refused_import_exits_with_2(moto_url: str) -> None:
+    import boto3
+
+    create_jobs("us-east-1", 2, **ISOLATION_OFF)
+    hub = f"arn:aws:securityhub:us-east-1:{ACCOUNT}:hub/default"
+    imported = audit_json("--region", "us-east-1", "--no-s3", "--security-hub", endpoint=moto_url)
+    assert imported[0] == 0, imported[2]  # SM104 warnings only
+    findings = boto3.client("securityhub", region_name="us-east-1").get_findings()["Findings"]
+    assert sorted(f["Resources"][0]["Id"] for f in findings) == [arn("job-0000"), arn("job-0001")]
+    with FaultProxy(moto_url) as proxy:
+        denied = Rule(
+            "BatchImportFindings",
+            status=403,
+            body=sagemaker_error("AccessDeniedException", "not authorized"),
+            content_type="application/json",
+        )
+        proxy.add(denied)
+        code, report, stderr = audit_json(
+            "--region", "us-east-1", "--no-s3", "--security-hub", endpoint=proxy.url
+        )
+        assert proxy.calls["GetFindings"] == 1
+    assert code == 2, stderr
+    assert denied.hits == 1  # refused: not retried, and nothing archived after it
+    assert triples(report) == {
+        ("SM104", arn("job-0000"), "job-0000"),
+        ("SM104", arn("job-0001"), "job-0001"),
+        ("SM004", hub, None),
+    }
+    (message,) = [f["message"] for f in report["findings"] if f["rule"] == "SM004"]
+    assert "BatchImportFindings: AccessDeniedException: not authorized" in message

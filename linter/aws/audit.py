@@ -44,9 +44,10 @@ from sagelint.aws.options import AuditError, AuditOptions
 from sagelint.aws.progress import Progress
 from sagelint.aws.s3 import S3Answers, S3Lister, answer
 from sagelint.aws.save import SaveError, Saver
+from sagelint.aws.security_hub import SecurityHubExport
 from sagelint.document_rules import AWS_ERROR, INTERNAL_ERROR
 from sagelint.findings import Finding
-from sagelint.job import make_job
+from sagelint.job import JobResource, make_job
 from sagelint.load.loaders import Document
 from sagelint.load.locate import NOWHERE
 from sagelint.printable import printable
@@ -369,7 +370,11 @@ def audit_documents(
     SM004 findings for what AWS refused or failed, and with ``cache`` the unchanged jobs' cached
     findings. The S3 listings are those the S3-aware ``s3_rules`` need (none without them).
     ``session`` replaces the one built from ``options.profile``."""
-    run = _Audit(options, s3_rules, session, cache)
+    return _documents(_Audit(options, s3_rules, session, cache), progress)
+
+
+def _documents(run: _Audit, progress: Progress | None) -> Iterator[Document | Finding | CachedJob]:
+    """:func:`audit_documents` of ``run``."""
     try:
         yield from run.prepare()
         for note in run.region_notes:
@@ -457,19 +462,20 @@ def audit(
     if show is None:
         show = sys.stderr.isatty()
     progress = Progress(sys.stderr, show)
+    s3_rules = s3_aware(linter.enabled)
+    hub = _security_hub(linter, options, s3_rules)
+    run = _Audit(options, s3_rules, session, cache)
     try:
-        for item in audit_documents(
-            options,
-            s3_aware(linter.enabled),
-            session=session,
-            cache=cache,
-            progress=progress,
-        ):
+        for item in _documents(run, progress):
             if isinstance(item, Finding):
                 found = [item]
+                if hub is not None:
+                    hub.reported(item)
             elif isinstance(item, CachedJob):
                 _count_cached(linter, item)
                 found = item.findings
+                if hub is not None:
+                    hub.checked(JobResource.of_arn(item.arn), found)
             else:
                 before = Counter(linter.suppressed)
                 found = linter.lint_document(item)
@@ -478,15 +484,31 @@ def audit(
                     cache.store(item.path, str(summary_stamp), found, linter.suppressed - before)
                 if saver is not None:
                     found = [*found, *_save(saver, item)]
+                if hub is not None:
+                    hub.checked(item.job.resource, found)
             if found:
                 progress.clear()
                 yield from found
+        if hub is not None:
+            yield from hub.publish(Clients(run.connection), run.targets)
     finally:
         if cache is not None:
             cache.close()
             warning = cache.take_warning()
             if warning is not None:
                 _say(warning, progress)
+
+
+def _security_hub(
+    linter: Linter, options: AuditOptions, s3_rules: Sequence[Rule]
+) -> SecurityHubExport | None:
+    """``--security-hub``: what collects the findings to import, with the rules whose earlier
+    findings this run may archive: those it checked (the S3-aware ones only when S3 is asked;
+    none without tags, which a rule may read)."""
+    if not options.security_hub:
+        return None
+    checked = [rule.code for rule in linter.enabled if options.s3 or rule not in s3_rules]
+    return SecurityHubExport(linter.rules, checked if options.tags else None)
 
 
 def _save(saver: Saver, document: Document) -> list[Finding]:
@@ -506,4 +528,4 @@ def _count_cached(linter: Linter, job: CachedJob) -> None:
     linter.files_seen += 1
     linter.suppressed.update(job.suppressed)
     if linter.on_document is not None:
-        linter.on_document(job.arn, job.name)
+        linter.on_document(job.arn, job.name, JobResource.of_arn(job.arn))

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from sagelint.aws.errors import THROTTLING, describe_error, is_aws_error
 from sagelint.aws.fetch import call, check_json_body, reading
+from sagelint.job import partition
 from sagelint.printable import printable
 
 if TYPE_CHECKING:
@@ -84,14 +85,6 @@ class Target:
 
     def open(self) -> bool:
         return not self.ended or self.processed < self.listed
-
-
-def partition(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
 
 
 def base_session(profile: str | None = None) -> boto3.Session:

@@ -36,6 +36,8 @@ EXPECTED: dict[str, tuple[tuple[str, type, bool], ...]] = {
         ("NextContinuationToken", str, False),
     ),
     "GetObject": (("Body", object, True),),
+    "GetFindings": (("Findings", list, True), ("NextToken", str, False)),
+    "BatchImportFindings": (("FailedCount", int, False), ("FailedFindings", list, False)),
 }
 _JSON_TYPES: dict[str, type | tuple[type, ...]] = {
     "structure": dict,

@@ -59,6 +59,7 @@ class AuditOptions:
     concurrency: int = DEFAULT_CONCURRENCY
     timeout: float = DEFAULT_TIMEOUT
     progress: bool | None = None  # None: when standard error is a terminal
+    security_hub: bool = False  # import the findings into Security Hub, archive the stale ones
 
     def filters(self) -> dict[str, Any]:
         """The ListTrainingJobs parameters these options stand for."""

@@ -49,10 +49,12 @@ Examples:
   sagelint audit --role-arn arn:aws:iam::111122223333:role/SagelintAudit \\
       --role-arn arn:aws:iam::444455556666:role/SagelintAudit --external-id ID
   sagelint audit --region us-east-1 --cache ~/.sagelint-audit.db --save jobs/
+  sagelint audit --all-regions --security-hub
 
 Permissions (read-only): sagemaker:ListTrainingJobs, sagemaker:DescribeTrainingJob,
 sagemaker:ListTags, s3:ListBucket and s3:GetObject on the training data (--no-s3 needs
-neither), ec2:DescribeRegions for --all-regions, sts:AssumeRole for --role-arn.
+neither), ec2:DescribeRegions for --all-regions, sts:AssumeRole for --role-arn; and, to write,
+securityhub:BatchImportFindings and securityhub:GetFindings for --security-hub.
 
 An AWS error (AccessDenied, a region not enabled, a timeout, throttling beyond the retries) is
 reported once for what it concerns, as SM004 on the account, region or job, and the audit goes
@@ -183,6 +185,14 @@ class Since(click.ParamType["datetime"]):
 )
 @s3_max_objects_option
 @click.option(
+    "--security-hub",
+    is_flag=True,
+    help="Import the findings into the Security Hub of each account and region audited (as "
+    "ASFF, 100 a call, failures retried) and archive the findings sagelint imported before that "
+    "this run no longer produces, for the jobs and rules it checked (needs "
+    "securityhub:BatchImportFindings and securityhub:GetFindings).",
+)
+@click.option(
     "--concurrency",
     type=click.IntRange(1, 128),
     default=16,
@@ -231,6 +241,7 @@ def audit(ctx: click.Context, /, **values: Any) -> None:
         concurrency=values["concurrency"],
         timeout=values["timeout"],
         progress=False if settings.quiet else None,
+        security_hub=values["security_hub"],
     )
     ctx.exit(run_checks(settings, lambda linter: _audit_findings(linter, options)))
 

@@ -151,7 +151,7 @@ def run_checks(
     are further :class:`~sagelint.engine.Options` fields.
     """
     from sagelint.engine import Linter
-    from sagelint.report import Summary, reporter
+    from sagelint.report import ReportError, Summary, reporter
     from sagelint.selectors import SelectorError
 
     name = _report_name(settings)
@@ -183,6 +183,10 @@ def run_checks(
     except BrokenPipeError:  # `sagelint lint | head`: the reader has gone
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 2
+    except ReportError as error:  # nothing was written: one line, exit code 2
+        if settings.output:
+            stream.close()
+        raise click.UsageError(str(error)) from None
     if settings.output:
         stream.close()
         if not settings.quiet:

@@ -15,7 +15,7 @@ from sagelint.cli.options import (
     report_options,
     s3_max_objects_option,
 )
-from sagelint.job import REGION_NAME
+from sagelint.job import ACCOUNT_ID, REGION_NAME
 
 if TYPE_CHECKING:
     from sagelint.engine import Linter
@@ -61,7 +61,16 @@ if TYPE_CHECKING:
     type=Matching(REGION_NAME, "a region name (e.g. eu-west-1)"),
     metavar="REGION",
     help="The AWS Region request specs are created in (a DescribeTrainingJob response says its "
-    "own): what SM110 compares KMS key ARNs with. [default: region of the configuration]",
+    "own): what SM110 and SM211 compare regions with, and the region of each job's ARN in "
+    "--format asff. [default: region of the configuration]",
+)
+@click.option(
+    "--account",
+    type=Matching(ACCOUNT_ID, "an AWS account ID (12 digits)"),
+    metavar="ACCOUNT",
+    help="The AWS account of request specs whose RoleArn does not say it (a template's "
+    "intrinsic function, none): the account of each job's ARN in --format asff, and what SM111 "
+    "compares algorithm ARNs with. The ARNs of a document win.",
 )
 @s3_max_objects_option
 @click.pass_context
@@ -79,6 +88,8 @@ def lint(ctx: click.Context, /, paths: tuple[str, ...], **values: Any) -> None:
     options: dict[str, Any] = {"jobs": values["jobs"]}
     if values["region"] is not None:
         options["region"] = values["region"]
+    if values["account"] is not None:
+        options["account"] = values["account"]
     if values["max_document_size"] is not None:
         options["max_document_size"] = values["max_document_size"]
     ctx.exit(run_checks(settings, findings_of, **options))

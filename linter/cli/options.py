@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 SEVERITY_CHOICES = ("error", "warning", "info")
-FORMAT_CHOICES = ("text", "json", "sarif", "junit", "github")
+FORMAT_CHOICES = ("text", "json", "sarif", "junit", "github", "asff")
 COLOR_CHOICES = ("auto", "always", "never")
 
 EXIT_CODES = """\b
@@ -174,8 +174,9 @@ _REPORT_OPTIONS = (
         default="text",
         show_default=True,
         help="Report format: text lines with a summary table, one JSON document, SARIF 2.1.0 "
-        "(GitHub code scanning), JUnit XML (GitLab, Jenkins, Azure DevOps) or GitHub Actions "
-        "annotations.",
+        "(GitHub code scanning), JUnit XML (GitLab, Jenkins, Azure DevOps), GitHub Actions "
+        "annotations, or AWS Security Finding Format (the JSON array Security Hub's "
+        "BatchImportFindings takes).",
     ),
     click.option(
         "--output",

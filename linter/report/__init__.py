@@ -23,7 +23,13 @@ FORMATS: dict[str, str] = {
     "sarif": "sagelint.report.sarif:SarifReporter",
     "junit": "sagelint.report.junit:JUnitReporter",
     "github": "sagelint.report.github:GithubReporter",
+    "asff": "sagelint.report.asff:AsffReporter",
 }
+
+
+class ReportError(Exception):
+    """A report that cannot be made of what was checked (``--format asff`` of a job whose ARN
+    is not known): one line, exit code 2."""
 
 
 class Summary:
@@ -84,6 +90,10 @@ def plural(count: int, noun: str) -> str:
 if TYPE_CHECKING:  # what every reporter has; typing is not imported at run time
 
     class Reporter(Protocol):
+        """Reporters may also take ``document(path, job, resource)``: the engine tells them of
+        every job it checks, before its findings (JUnit lists the jobs without findings, ASFF
+        needs each job's ARN). A reporter raises :class:`ReportError` when it cannot report."""
+
         def finding(self, finding: Finding) -> None: ...
 
         def finish(self, summary: Summary) -> None: ...

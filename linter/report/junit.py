@@ -30,6 +30,7 @@ from sagelint.report.text import format_finding
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from sagelint.job import JobResource
     from sagelint.rule_api import Rule
 
 # Characters XML 1.0 does not allow at all, not even as character references.
@@ -59,7 +60,7 @@ class JUnitReporter:
         self._files: dict[str, dict[str | None, _Case]] = {}
         self._documents_told = False
 
-    def document(self, path: str, job: str | None) -> None:
+    def document(self, path: str, job: str | None, resource: JobResource | None = None) -> None:
         """A job was checked: it gets a testcase, a passing one unless findings follow."""
         self._documents_told = True
         self._case(path, job)
