@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sagelint import __version__
+from sagelint.document_rules import INPUT_ERROR_CODES
 from sagelint.job import is_event, make_job
 from sagelint.load.loaders import Document
 from sagelint.load.locate import NOWHERE
@@ -36,6 +37,7 @@ from sagelint.load.locate import NOWHERE
 if TYPE_CHECKING:
     from sagelint.engine import Linter
     from sagelint.findings import Finding
+    from sagelint.job import JobResource
 
 SETTINGS = (
     "SAGELINT_STATUSES",
@@ -82,6 +84,8 @@ def handler(event: Any, context: Any = None) -> dict[str, Any]:
     findings = function.linter.lint_document(Document(arn, job, NOWHERE))
     for finding in findings:
         _log(_record(finding, event, arn))
+    if findings and function.settings.security_hub:
+        _import(function, findings, job.resource)
     if findings and function.settings.sns_topic_arn:
         _publish(function, function.settings.sns_topic_arn, findings, event)
     return {"job": job.name, "status": str(status), "findings": len(findings)}
@@ -122,6 +126,29 @@ def _log(record: Mapping[str, Any]) -> None:
     """One JSON line on standard output (CloudWatch Logs); json escapes control characters."""
     sys.stdout.write(json.dumps(record, sort_keys=True, default=str) + "\n")
     sys.stdout.flush()
+
+
+def _import(function: _Function, findings: list[Finding], resource: JobResource) -> None:
+    """The findings into the job's account and region's Security Hub, as ASFF (their ids are
+    stable: an event delivered again updates them); what Security Hub refuses raises."""
+    from sagelint.asff import Occurrences, asff_finding, now
+    from sagelint.aws.hub_calls import import_findings
+
+    rules = {rule.code: rule for rule in function.linter.rules}
+    occurrences, at = Occurrences(), now()
+    made = [
+        asff_finding(finding, resource, rules.get(finding.rule), at, occurrences.next(finding))
+        for finding in findings
+        if finding.rule not in INPUT_ERROR_CODES
+    ]
+    client = _client(function, "securityhub", str(resource.region))
+    failure = import_findings(client, made, len(made))
+    if failure is not None:
+        raise ImportFailed(failure)
+
+
+class ImportFailed(RuntimeError):
+    """Security Hub refused findings: the invocation fails, and Lambda retries the event."""
 
 
 def _publish(

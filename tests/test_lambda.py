@@ -170,6 +170,30 @@ def test_the_findings_are_published_to_sns(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 @pytest.mark.usefixtures("moto")
+def test_the_findings_go_to_security_hub_once_however_often_the_event_comes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import boto3
+
+    monkeypatch.setenv("SAGELINT_SECURITY_HUB", "true")
+    leaky = event("completed")
+    leaky["detail"]["Environment"] = {"GITHUB_TOKEN": SECRET}
+    result = handler(leaky)
+    handler(leaky)  # delivered again
+    logged = log_lines(capsys.readouterr().out)
+    hub = boto3.client("securityhub", region_name="us-west-2")
+    imported = hub.get_findings()["Findings"]
+    assert len(imported) == result["findings"] == len(logged) // 2
+    arn = "arn:aws:sagemaker:us-west-2:123456789012:training-job/xgboost-training-job"
+    assert {f["Resources"][0]["Id"] for f in imported} == {arn}
+    assert {f["ProductArn"] for f in imported} == {
+        "arn:aws:securityhub:us-west-2:123456789012:product/123456789012/default"
+    }
+    assert {f["GeneratorId"] for f in imported} == {f"sagelint/{line['rule']}" for line in logged}
+    assert SECRET not in json.dumps(imported)
+
+
+@pytest.mark.usefixtures("moto")
 def test_an_aws_error_raises_so_that_lambda_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     from botocore.exceptions import ClientError
 
