@@ -89,7 +89,11 @@ _SHAPES: tuple[tuple[tuple[str, ...], Pattern, str], ...] = (
 
 
 # user:password@ in a URL (database URLs, MLflow/Git remotes); the password must be literal.
-_URL_PASSWORD = Pattern(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]+:(?P<password>[^\s/@]+)@")
+# A scheme starts only where a run of scheme characters starts (the look-behind): a match is
+# tried once per run, not at each of its characters, so a long run is read once (linear time).
+_URL_PASSWORD = Pattern(
+    r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]+:(?P<password>[^\s/@]+)@"
+)
 
 
 # The shape of an AWS secret access key: 40 characters of base64 (AWS's documented example is

@@ -10,7 +10,7 @@ from sagelint.rule_api import Violation, rule
 from sagelint.rules._facts import MODEL_DOCS, directory_bucket
 
 # The KMS key fields of a training job (walked from CreateTrainingJobRequest in the model: these
-# two are all there is), and what the output's key is with a directory bucket: not used.
+# two are all there is).
 KEY_FIELDS = (("OutputDataConfig", "KmsKeyId"), ("ResourceConfig", "VolumeKmsKeyId"))
 _KMS_ARN = re.compile(r"arn:aws[a-z-]*:kms:([a-z0-9-]+):[0-9]{12}:(?:key|alias)/")
 
@@ -35,8 +35,9 @@ def kms_key_in_another_region(job: Job) -> Iterator[Violation]:
     `ResourceConfig.VolumeKmsKeyId`) with the job's region: the region of its
     `TrainingJobArn`, or for a request spec the one given with `sagelint lint --region` or the
     configuration's `region`. Key IDs and aliases name no region and are not checked, nor is a
-    job whose region is not known. The output key of a directory bucket is SM101's to explain:
-    none is used there.
+    job whose region is not known. When the output is in an S3 Express One Zone directory
+    bucket (SM101 leaves those alone), the message says that a KMS key is not supported there
+    at all.
 
     ## Why is this bad?
     KMS keys are regional. The S3 user guide: "The AWS KMS key must be in the same AWS Region
@@ -76,12 +77,15 @@ def kms_key_in_another_region(job: Job) -> Iterator[Violation]:
         found = _KMS_ARN.match(key) if key else None
         if found is None or found.group(1) == region:
             continue
+        message = (
+            f"{'.'.join(path)} is a key of {found.group(1)} but the job runs in {region}: KMS "
+            "keys are regional"
+        )
         if path[0] == "OutputDataConfig" and directory_bucket(
             job.text("OutputDataConfig", "S3OutputPath")
         ):
-            continue
-        yield Violation(
-            pointer(*path),
-            f"{'.'.join(path)} is a key of {found.group(1)} but the job runs in {region}: KMS "
-            "keys are regional",
-        )
+            message += (
+                "; and the output is in a directory bucket (S3 Express One Zone), where the "
+                "model says a KMS key is not supported at all (SSE-S3 only)"
+            )
+        yield Violation(pointer(*path), message)

@@ -576,6 +576,7 @@ ADVERSARIAL = {
     "a word run": "a" * MIB,
     "colons": "a:" * (MIB // 2),
     "a scheme run, then a URL": "a" * MIB + "://b:c@d",
+    "a scheme run, then no URL": "a" * MIB + "@://",
     "schemes": "a://" * (MIB // 4),
     "user:password@ runs": "a:a@" * (MIB // 4),
     "a URL without @": "a://b:" + "c" * MIB,

@@ -801,10 +801,17 @@ def test_sm110_near_misses(lint_doc: Lint, key: str) -> None:
     assert only(lint_doc(job, select=["SM110"]), "SM110") == []
 
 
-def test_sm110_leaves_the_key_of_a_directory_bucket_to_sm101(lint_doc: Lint) -> None:
+def test_sm110_says_a_directory_bucket_takes_no_key(lint_doc: Lint) -> None:
+    """SM101 leaves a directory bucket's output alone; SM110's message says why its key is wrong
+    twice over."""
     job = clean_describe()
     job["OutputDataConfig"] = {
         "S3OutputPath": DIRECTORY_BUCKET,
         "KmsKeyId": KEY.format("eu-west-1"),
     }
-    assert only(lint_doc(job, select=["SM110"]), "SM110") == []
+    [finding] = only(lint_doc(job, select=["SM101", "SM110"]), "SM110")
+    assert finding.message.endswith(
+        "KMS keys are regional; and the output is in a directory bucket (S3 Express One Zone), "
+        "where the model says a KMS key is not supported at all (SSE-S3 only)"
+    )
+    assert only(lint_doc(job, select=["SM101", "SM110"]), "SM101") == []
