@@ -28,10 +28,6 @@ if TYPE_CHECKING:
     from sagelint.engine import Options
     from sagelint.findings import Severity
 
-# What a pyproject.toml with a sagelint table holds: [tool.sagelint], [tool.sagelint.rules], a
-# dotted key tool.sagelint.select = ..., or a [tool] table with a sagelint key. Files without
-# any of these (most of them) are not parsed.
-_TOOL_TABLE = re.compile(rb"""tool\s*\.\s*["']?sagelint\b|^\s*\[\s*tool\s*\]""", re.MULTILINE)
 MAX_CONFIG_SIZE = 1 << 20  # bytes; a configuration is a few hundred
 DEFAULT_SELECT = ("ALL",)  # every rule: built-in, plugins', policies'
 
@@ -96,7 +92,9 @@ def options_from(
 def find_config(start: str, policy_files: Sequence[str] = ()) -> Settings | None:
     """The configuration nearest at or above the folder ``start``, or None: in each folder
     ``.sagelint.toml`` first, then a ``pyproject.toml`` that has a sagelint table. A file
-    found that cannot be read or parsed is a :class:`ConfigError`, never skipped.
+    found that cannot be read or parsed is a :class:`ConfigError`, never skipped: a
+    ``pyproject.toml`` without a sagelint table is parsed too, since a broken one could hide
+    one (a run must never go on quietly under another folder's policy, or none).
     ``policy_files`` (``--policy``) are policies besides the configuration's."""
     folder = os.path.realpath(start)
     while True:
@@ -105,12 +103,10 @@ def find_config(start: str, policy_files: Sequence[str] = ()) -> Settings | None
             return load_config(dot_file, policy_files)
         pyproject = os.path.join(folder, "pyproject.toml")
         if os.path.exists(pyproject):
-            data = _read(pyproject)
-            if _TOOL_TABLE.search(data):  # most pyproject.toml files: no TOML parse
-                document = _parse_toml(data, pyproject)
-                tool = document.get("tool")
-                if isinstance(tool, dict) and "sagelint" in tool:
-                    return _validated(document, pyproject, policy_files)
+            document = _parse_toml(_read(pyproject), pyproject)
+            tool = document.get("tool")
+            if isinstance(tool, dict) and "sagelint" in tool:
+                return _validated(document, pyproject, policy_files)
         parent = os.path.dirname(folder)
         if parent == folder:
             return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import chdir
 from pathlib import Path
 from typing import Any
 
@@ -182,11 +183,45 @@ def test_a_configuration_that_is_not_utf8_is_one_error(tmp_path: Path, name: str
     result = cli("lint", "--config", name, "job.json")
     assert result.exit_code == 2
     assert result.stderr == f"sagelint: error: {name}: invalid TOML: not UTF-8 (byte 27)\n"
-    # Found by walking up: a .sagelint.toml is still an error; a pyproject.toml that cannot
-    # be read as TOML is not taken for a configuration (as with any other invalid TOML).
+    # Found by walking up: still an error
     found = cli("lint", "job.json")
     assert found.exit_code == 2
     assert "not UTF-8" in found.stderr
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '[project]\nname = "ml-platform"\ndependencies = ["numpy"\n',  # no sagelint word in it
+        b'[project]\nname = "\xff"\n',
+    ],
+)
+def test_a_broken_pyproject_toml_is_an_error_whatever_it_holds(
+    tmp_path: Path, content: str | bytes
+) -> None:
+    """It could hide a [tool.sagelint] table: the run must not go on under the parent folder's
+    policy (or none) without a word."""
+    (tmp_path / ".sagelint.toml").write_text('ignore = ["SM3"]\n')
+    project = tmp_path / "project"
+    project.mkdir()
+    path = project / "pyproject.toml"
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    write(project / "job.json", failing())
+    with chdir(project):
+        result = cli("lint", "job.json")
+    assert result.exit_code == 2
+    assert (
+        result.stderr.startswith("sagelint: error: ")
+        and "pyproject.toml: invalid TOML" in result.stderr
+    )
+    assert result.stdout == ""
+
+
+def test_an_inline_tool_table_is_a_configuration(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('tool = { sagelint = { ignore = ["SM301"] } }\n')
+    write(tmp_path / "job.json", failing())
+    with chdir(tmp_path):
+        assert "SM301" not in cli("lint", "job.json").stdout
 
 
 @pytest.mark.parametrize(
