@@ -26,7 +26,9 @@ class Finding(NamedTuple):
 
     ``line`` and ``column`` are 1-based and point at the offending value in ``path`` (at the
     member's key for an object member, at the nearest enclosing object when a field is missing).
-    ``pointer`` is an RFC 6901 JSON pointer into the job document itself, not into the file.
+    ``pointer`` is an RFC 6901 JSON pointer into the job document itself (whether it was saved
+    alone, in an array or as an event, or read from AWS), or, for a job declared in a template,
+    a state machine, a pipeline or a plan, into that file.
     """
 
     rule: str

@@ -41,8 +41,23 @@ def run(*args: str, stdin: bytes = b"", timeout: float = 10) -> subprocess.Compl
     return done
 
 
-def lint(*paths: Path | str, **options: Any) -> list[Finding]:
-    return list(sagelint.lint_paths([str(p) for p in paths], Options(**options)))
+def lint(
+    *paths: Path | str, max_document_size: int | None = None, ignore: tuple[str, ...] = ()
+) -> list[Finding]:
+    """``sagelint lint`` as a user runs it (in-process), its JSON report read back."""
+    args = ["lint", "--isolated", "--format", "json"]
+    if max_document_size is not None:
+        args += ["--max-document-size", f"{max_document_size}B"]
+    for selector in ignore:
+        args += ["--ignore", selector]
+    result = cli(*args, *map(str, paths))
+    return [
+        Finding(
+            f["rule"], f["severity"], f["message"], f["path"], f["line"], f["column"],
+            f["pointer"], f["job"],
+        )
+        for f in json.loads(result.stdout)["findings"]
+    ]  # fmt: skip
 
 
 def good_file(folder: Path) -> Path:
@@ -461,7 +476,7 @@ def test_duplicate_key_is_a_warning_at_the_second_occurrence(tmp_path: Path) -> 
     first = text[: text.index('"InstanceType"')].count("\n") + 1
     assert (finding.severity, finding.line, finding.column) == ("warning", first + 1, 5)
     assert finding.pointer == "/ResourceConfig/InstanceType"
-    assert lint(path, ignore=["duplicate-key"]) == [f for f in lint(path) if f.rule != "SM005"]
+    assert lint(path, ignore=("duplicate-key",)) == [f for f in lint(path) if f.rule != "SM005"]
 
 
 # --- 9. output that a document cannot forge -------------------------------------------------------
