@@ -379,6 +379,7 @@ SECRETS = [
     # ... and by their names: a service's KEY, PASS, PAT
     ("Environment", "WANDB_KEY", "0123456789abcdef0123456789abcdef01234567", "an API key"),
     ("Environment", "DB_PASS", "hunter22", "a password"),
+    ("Environment", "DB_PWD", "hunter22", "a password"),
     ("Environment", "SMTP_PASS", "s3cr3t", "a password"),
     ("Environment", "GITHUB_PAT", "x7Yb2Kq9Lm4Np6Rs8Tv1", "a personal access token"),
     ("Environment", "LICENSE_KEY", "A1B2C3D4E5F6G7H8I9J0K1L2", "a key"),
