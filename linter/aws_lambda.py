@@ -33,6 +33,7 @@ from sagelint.document_rules import INPUT_ERROR_CODES
 from sagelint.job import is_event, make_job
 from sagelint.load.loaders import Document
 from sagelint.load.locate import NOWHERE
+from sagelint.printable import printable
 
 if TYPE_CHECKING:
     from sagelint.engine import Linter
@@ -158,12 +159,13 @@ def _publish(
     never quote HyperParameters or Environment values)."""
     detail = event["detail"]
     name = str(detail.get("TrainingJobName") or _job_arn(event))
-    lines = [f"{f.rule} [{f.severity}] {f.message}" for f in findings[:MAX_NOTIFIED]]
+    lines = [printable(f"{f.rule} [{f.severity}] {f.message}") for f in findings[:MAX_NOTIFIED]]
     if len(findings) > MAX_NOTIFIED:
         lines.append(f"and {len(findings) - MAX_NOTIFIED} more")
     count = f"{len(findings)} finding{'s' if len(findings) != 1 else ''}"
     status = detail.get("TrainingJobStatus")
-    message = f"sagelint: {count} on training job {name} ({status})\n\n" + "\n".join(lines)
+    heading = printable(f"sagelint: {count} on training job {name} ({status})")
+    message = heading + "\n\n" + "\n".join(lines)
     region = topic.split(":")[3] if topic.count(":") >= 5 else None
     client = _client(function, "sns", region or str(event.get("region") or ""))
     client.publish(TopicArn=topic, Subject=f"sagelint: {count}"[:100], Message=message)

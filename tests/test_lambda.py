@@ -157,14 +157,16 @@ def test_the_findings_are_published_to_sns(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("SAGELINT_SNS_TOPIC_ARN", topic)
     leaky = event("completed")
     leaky["detail"]["Environment"] = {"GITHUB_TOKEN": SECRET}
+    leaky["detail"]["TrainingJobName"] = "xgboost-training-job\x1b[2J"
     result = handler(leaky)
     [received] = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
     body = json.loads(received["Body"])
     assert body["Subject"] == f"sagelint: {result['findings']} findings"
     message = body["Message"]
     assert message.startswith(
-        f"sagelint: {result['findings']} findings on training job xgboost-training-job (Completed)"
-    )
+        f"sagelint: {result['findings']} findings on training job xgboost-training-job\\x1b[2J "
+        "(Completed)"
+    )  # a control character from the document is spelled out
     assert "SM106 [error]" in message and "SM104 [warning]" in message
     assert SECRET not in message
 
