@@ -8,8 +8,12 @@ boto3 (realistic ones, from bench/generate.py; 20 datasets of 8 objects in S3), 
 
 - the floor: a plain boto3 ListTrainingJobs + DescribeTrainingJob loop with 16 threads
   (bench/audit_floor.py), nothing checked;
+- Search alone: boto3 paging through Search (bench/audit_floor.py --search-only), what the
+  default audit's listing costs by itself (moto answers every job in one page);
 - `sagelint audit --no-tags --no-s3`: the same calls as the floor, every rule checked;
-- `sagelint audit --no-s3`: the same calls as Cloud Custodian (ListTags too);
+- `sagelint audit --no-s3`: Search (jobs and tags), DescribeTrainingJob, and ListTrainingJobs
+  for the jobs of the last hour (all of them here: the worst case); what Cloud Custodian reads
+  too, which it reads with ListTrainingJobs, DescribeTrainingJob and ListTags per job;
 - `sagelint audit`: the default (tags, and the S3 listings of the S3-aware rules);
 - Cloud Custodian (`pip install c7n` into bench/out/.c7n-venv, made once), an aws.sagemaker-job
   policy with StatusEquals: Completed (its default query lists only InProgress jobs, and moto
@@ -129,8 +133,10 @@ class Runs:
         self.folder = folder
         self.env = fake_credentials(endpoint)
         audit = [*SAGELINT, "audit", "--isolated", "--region", REGION]
+        floor = [PYTHON, str(Path(__file__).parent / "audit_floor.py"), "--region", REGION]
         self.commands: dict[str, list[str]] = {
-            "floor": [PYTHON, str(Path(__file__).parent / "audit_floor.py"), "--region", REGION],
+            "floor": floor,
+            "search": [*floor, "--search-only"],
             "sagelint_no_tags_no_s3": [*audit, "--no-tags", "--no-s3"],
             "sagelint_no_s3": [*audit, "--no-s3"],
             "sagelint": audit,
@@ -164,7 +170,7 @@ class Runs:
             if not resources.exists():
                 raise SystemExit("custodian wrote no resources.json")
             return
-        if name == "floor":
+        if name in ("floor", "search"):
             counted = int(out.strip())
         else:
             match = re.search(r"([\d,]+) jobs? from", out.strip().splitlines()[-1])
@@ -219,7 +225,8 @@ def report(results: list[dict[str, Any]]) -> None:
         ):
             floor = runs["floor"]["seconds"]
             print(f"{title}: floor (boto3 list+describe, 16 threads) {floor:.2f} s")
-            for name in ("sagelint_no_tags_no_s3", "sagelint_no_s3", "sagelint", "custodian"):
+            names = ("search", "sagelint_no_tags_no_s3", "sagelint_no_s3", "sagelint", "custodian")
+            for name in names:
                 if name in runs:
                     seconds = runs[name]["seconds"]
                     line = f"  {name:24} {seconds:7.2f} s  {seconds / floor:5.2f}x floor"

@@ -155,7 +155,8 @@ def known(value: Any) -> Any:
 class Job(NamedTuple):
     kind: Kind
     data: Mapping[str, Any]
-    # The job's tags when known: a request spec's Tags, an event's Tags, ListTags in an audit.
+    # The job's tags when known: a request spec's Tags, an event's Tags, Search's (or ListTags')
+    # in an audit.
     # None when the document does not say (a saved DescribeTrainingJob response has no tags).
     tags: Mapping[str, str] | None = None
     # What S3 holds under each channel's S3Uri (S3Uri -> sagelint.s3_listing.S3Listing) when the
@@ -302,8 +303,8 @@ def make_job(
     CreateTrainingJob request or an EventBridge state change event (``kind``, when given, says
     which of the first two it is); None when ``value`` is none of these.
 
-    ``tags`` (ListTags, in an audit) win over the document's own: an event's ``detail.Tags`` or a
-    request's ``Tags``. A describe response says nothing of tags: None.
+    ``tags`` (Search's or ListTags', in an audit) win over the document's own: an event's
+    ``detail.Tags`` or a request's ``Tags``. A describe response says nothing of tags: None.
     """
     if is_event(value):
         detail = value["detail"]

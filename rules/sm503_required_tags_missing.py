@@ -23,7 +23,7 @@ def required_tags_missing(job: Job, policy: Policy) -> Iterator[Violation]:
     """
     ## What it does
     Checks that the job has every tag key in `required-tags`. Tags are known for request specs
-    (their `Tags`), EventBridge events, and live audits (read with ListTags, since
+    (their `Tags`), EventBridge events, and live audits (read with Search, or ListTags, since
     DescribeTrainingJob does not return tags); on a saved DescribeTrainingJob response the
     rule says nothing.
 

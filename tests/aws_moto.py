@@ -130,7 +130,8 @@ def put_objects(bucket: str, objects: dict[str, int], region: str = "us-east-1")
 
 @dataclass
 class Fault:
-    """Answer matching requests with an error (or raise a timeout) instead of sending them.
+    """Answer matching requests with an error (or raise a timeout) instead of sending them; or,
+    with ``delay``, hold them that long and then send them (a slow answer).
 
     In-process moto still sees a request answered so: botocore calls every ``before-send``
     handler and takes the first response, which is the fault's; a write answered with a fault
@@ -149,6 +150,8 @@ class Fault:
     body: str | None = None  # a whole response body to send instead of an error
     # BatchImportFindings: answer 200 with every finding of the request failed (FailedFindings)
     failed_findings: bool = False
+    content_type: str = "text/xml"  # of ``body``
+    delay: float = 0.0  # seconds to hold the request before sending it on (no error)
     hits: int = 0
     seen: int = 0
 
@@ -197,6 +200,11 @@ class Wire:
             if fault is None:
                 return None
             fault.hits += 1
+        if fault.delay:
+            import time
+
+            time.sleep(fault.delay)
+            return None
         if fault.timeout:
             from botocore.exceptions import ReadTimeoutError
 
@@ -214,7 +222,8 @@ def _region(request: Any) -> str:
 
 
 def _parameters(text: str, url: str) -> dict[str, Any]:
-    """A request's parameters: its JSON body (SageMaker), else its URL's query (S3)."""
+    """A request's parameters: its JSON body (SageMaker, Organizations), its form (STS, EC2),
+    else its URL's query (S3)."""
     from urllib.parse import parse_qsl, urlsplit
 
     try:
@@ -223,6 +232,8 @@ def _parameters(text: str, url: str) -> dict[str, Any]:
         value = None
     if isinstance(value, dict):
         return value
+    if text.startswith("Action="):
+        return dict(parse_qsl(text))
     return dict(parse_qsl(urlsplit(url).query))
 
 
@@ -235,13 +246,14 @@ class _Raw:
 
 
 def error_response(url: str, service: str, fault: Fault) -> Any:
-    """An error response as the service would send it (JSON for SageMaker, XML otherwise)."""
+    """An error response as the service would send it (JSON for SageMaker and Organizations,
+    XML otherwise)."""
     from botocore.awsrequest import AWSResponse
 
     if fault.body is not None:
-        content = _headers({"Content-Type": "text/xml"})
+        content = _headers({"Content-Type": fault.content_type})
         return AWSResponse(url, fault.status, content, _Raw(fault.body.encode()))
-    if service == "sagemaker":
+    if service in ("sagemaker", "organizations"):  # the JSON protocol
         body = json.dumps({"__type": fault.code, "message": fault.message}).encode()
         headers = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": "fault"}
     elif service == "securityhub":  # REST with JSON bodies

@@ -20,6 +20,7 @@ import pytest
 from tests.aws_moto import ACCOUNT, aws_env, create_jobs, put_objects, s3_channel
 from tests.aws_proxy import FaultProxy, Rule, sagemaker_error
 from tests.aws_servers import fake_credentials, moto_server, reset, sagelint_command
+from tests.test_audit import assumed
 
 __all__ = ["aws_env"]  # fixture
 
@@ -138,45 +139,51 @@ def test_audit_reports_every_job_and_saves_them_for_offline_linting(
 def test_faults_lose_nothing_and_exit_with_2(moto_url: str) -> None:
     make_account()
     with FaultProxy(moto_url) as proxy:
-        throttle = Rule(
+        throttle = Rule(  # each once (the slow job is another: it is tried twice in any case)
             "DescribeTrainingJob",
-            after=2,
-            times=3,
+            contains=b"few-",
+            times=2,
             body=sagemaker_error("ThrottlingException", "Rate exceeded"),
         )
-        denied = Rule(
-            "ListTrainingJobs",
-            region="eu-west-1",
-            body=sagemaker_error(
-                "AccessDeniedException",
-                "User: arn:aws:iam::123456789012:user/audit is not authorized to perform: "
-                "sagemaker:ListTrainingJobs",
-            ),
-        )
-        slow = Rule("ListTags", contains=b"plain-0001", delay=3)
-        proxy.add(throttle, denied, slow)
+        denied = [  # a service control policy that denies SageMaker in eu-west-1
+            Rule(
+                operation,
+                region="eu-west-1",
+                body=sagemaker_error(
+                    "AccessDeniedException",
+                    "User: arn:aws:iam::123456789012:user/audit is not authorized to perform: "
+                    f"sagemaker:{operation} with an explicit deny",
+                ),
+            )
+            for operation in ("Search", "ListTrainingJobs")
+        ]
+        slow = Rule("DescribeTrainingJob", contains=b"plain-0001", delay=3)
+        proxy.add(throttle, *denied, slow)
         code, report, stderr = audit_json(
             "--region", "us-east-1", "--region", "eu-west-1", "--timeout", "1",
             endpoint=proxy.url, AWS_MAX_ATTEMPTS="2", AWS_RETRY_MODE="standard",
         )  # fmt: skip
     assert code == 2, stderr
-    assert (throttle.hits, denied.hits, slow.hits) == (3, 1, 2), report
+    # ListTrainingJobs twice: the newest jobs (beside Search), then every job (Search denied).
+    assert (throttle.hits, *(rule.hits for rule in denied), slow.hits) == (2, 1, 2, 2), report
     found = triples(report)
     errors = {item for item in found if item[0] == "SM004"}
     assert errors == {
         ("SM004", f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:*", None),
         ("SM004", arn("plain-0001"), "plain-0001"),
     }
-    # Nothing of us-east-1 is lost: the throttled jobs were retried, the job whose tags timed
-    # out was still checked.
-    assert found - errors == {item for item in EXPECTED if "eu-west-1" not in item[1]}
+    # Nothing else of us-east-1 is lost: the throttled jobs were retried.
+    assert found - errors == {
+        item for item in EXPECTED if "eu-west-1" not in item[1] and item[2] != "plain-0001"
+    }
     messages = {f["path"]: f["message"] for f in report["findings"] if f["rule"] == "SM004"}
-    assert (
-        "ListTrainingJobs failed in account 123456789012, region eu-west-1"
-        in (messages[f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:*"])
+    assert messages[f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:*"].startswith(
+        f"ListTrainingJobs failed in account {ACCOUNT}, region eu-west-1: AccessDenied"
     )
-    assert "AccessDeniedException" in messages[f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:*"]
-    assert messages[arn("plain-0001")].startswith("ListTags failed: timed out")
+    assert messages[arn("plain-0001")].startswith("DescribeTrainingJob failed: timed out")
+    assert stderr.startswith(
+        f"sagelint: account {ACCOUNT}, region eu-west-1: Search is denied (AccessDeniedException"
+    )
 
 
 def test_a_re_audit_with_the_cache_makes_no_describe_call(moto_url: str, tmp_path: Path) -> None:
@@ -188,7 +195,8 @@ def test_a_re_audit_with_the_cache_makes_no_describe_call(moto_url: str, tmp_pat
         proxy.calls.clear()
         again = audit_json("--region", "us-east-1", "--cache", cache, endpoint=proxy.url)
         calls = dict(proxy.calls)
-    assert calls == {"GetCallerIdentity": 1, "ListTrainingJobs": 1}
+    # Search lists the jobs, ListTrainingJobs the newest (which Search may not know yet).
+    assert calls == {"GetCallerIdentity": 1, "Search": 1, "ListTrainingJobs": 1}
     assert triples(again[1]) == triples(first[1])
     assert again[1]["summary"]["jobs"] == 6
 
@@ -277,3 +285,41 @@ def test_security_hub_imports_and_a_refused_import_exits_with_2(moto_url: str) -
     }
     (message,) = [f["message"] for f in report["findings"] if f["rule"] == "SM004"]
     assert "BatchImportFindings: AccessDeniedException: not authorized" in message
+
+
+def test_findings_come_out_in_one_order_whatever_order_the_threads_finish_in(
+    moto_url: str,
+) -> None:
+    accounts = ("111111111111", "222222222222")
+    for account in accounts:
+        for region in ("us-east-1", "eu-west-1"):
+            create_jobs(
+                region, 3, f"a{account[0]}", session=assumed(account), **ISOLATION_OFF,
+                **{"OutputDataConfig.KmsKeyId": None},
+            )  # fmt: skip
+    roles = [f"arn:aws:iam::{account}:role/SagelintAudit" for account in accounts]
+    printed = []
+    for slow, order in ((b"a1-0000", roles), (b"a2-0002", roles[::-1])):
+        with FaultProxy(moto_url) as proxy:
+            # The first job listed (then the last) answers a second late: without the order,
+            # it would be reported last (then first).
+            delay = Rule("DescribeTrainingJob", contains=slow, region="eu-west-1", delay=1.0)
+            proxy.add(delay)
+            done = run(
+                "audit", "--isolated", "--select", "SM101,SM104", "--fail-on", "warning", "--no-s3",
+                "--region", "us-east-1,eu-west-1", "--role-arn", ",".join(order),
+                endpoint=proxy.url,
+            )  # fmt: skip
+        assert done.returncode == 1 and delay.hits == 1, done.stderr
+        printed.append(done.stdout)
+    assert printed[0] == printed[1]
+    # Accounts by id, regions by name, jobs as Search lists them (moto: as they were created),
+    # each job's findings by rule.
+    reported = [line.split(" [")[0] for line in printed[0].splitlines() if ": SM1" in line]
+    assert reported == [
+        f"arn:aws:sagemaker:{region}:{account}:training-job/a{account[0]}-{index:04d}:1:1: {rule}"
+        for account in accounts
+        for region in ("eu-west-1", "us-east-1")
+        for index in range(3)
+        for rule in ("SM101", "SM104")
+    ]

@@ -106,6 +106,42 @@ LIST_GARBAGE = {
         "NextToken in the response is not a string",
     ),
 }
+SEARCH_GARBAGE = {
+    "html": (NOT_JSON, "the response was not JSON"),
+    "empty": (b"", "the response was empty"),
+    "array": (b"[]", "the response was not a JSON object"),
+    "empty object": (b"{}", "Results is missing from the response"),
+    "number": (b'{"Results": 5}', "Results in the response is not a list"),
+    "result not an object": (b'{"Results": [5]}', "the response does not have"),
+    "result of another resource": (
+        b'{"Results": [{"Experiment": {"ExperimentName": "x"}}]}',
+        "a result in the response is not a training job",
+    ),
+    "job without a name": (
+        b'{"Results": [{"TrainingJob": {"TrainingJobArn": "arn:x"}}]}',
+        "a training job summary in the response has no TrainingJobName",
+    ),
+    "token not a string": (b'{"Results": [], "NextToken": 7}', "NextToken in the response is not"),
+}
+
+
+@pytest.mark.parametrize("body, why", SEARCH_GARBAGE.values(), ids=SEARCH_GARBAGE.keys())
+def test_a_search_answer_that_cannot_be_read_is_one_error_on_the_region(
+    proxy: FaultProxy, body: bytes, why: str
+) -> None:
+    create_jobs("us-east-1", 2, **ISOLATION_OFF)
+    proxy.add(answer("Search", body))
+    result, report = audit(proxy)
+    assert result.exit_code == 2, result.output
+    (error,) = errors(report)
+    assert error["path"] == REGION_ARN and error["job"] is None
+    assert error["message"].startswith(
+        f"Search failed in account {ACCOUNT}, region us-east-1: {why}"
+    ), error["message"]
+    assert error["message"].endswith("; the jobs of this region were not checked")
+    assert "html" not in result.output and "secret" not in result.output
+    assert report["summary"]["jobs"] == 0
+    assert proxy.calls["ListTags"] == 0  # not taken for a denial
 
 
 @pytest.mark.parametrize("body, why", LIST_GARBAGE.values(), ids=LIST_GARBAGE.keys())
@@ -114,7 +150,7 @@ def test_a_list_answer_that_cannot_be_read_is_one_error_on_the_region(
 ) -> None:
     create_jobs("us-east-1", 2, **ISOLATION_OFF)
     proxy.add(answer("ListTrainingJobs", body))
-    result, report = audit(proxy)
+    result, report = audit(proxy, "--no-tags")
     assert result.exit_code == 2, result.output
     (error,) = errors(report)
     assert error["path"] == REGION_ARN and error["job"] is None
@@ -126,18 +162,51 @@ def test_a_list_answer_that_cannot_be_read_is_one_error_on_the_region(
     assert report["summary"]["jobs"] == 0
 
 
-def test_garbage_on_the_second_list_page_keeps_the_first_and_says_so(proxy: FaultProxy) -> None:
-    create_jobs("us-east-1", 151, **ISOLATION_OFF)
-    proxy.add(answer("ListTrainingJobs", NOT_JSON, contains=b"NextToken"))
-    result, report = audit(proxy, "--no-tags", "--no-s3")
+def search_record(name: str, tags: Any = ()) -> dict[str, Any]:
+    """A Search result: the training job ``name`` (made in moto just now) as Search's record
+    holds it."""
+    record = {**clean_describe(), "TrainingJobName": name, "TrainingJobArn": arn(name)}
+    record.update(Tags=list(tags), CreationTime=time.time(), LastModifiedTime=time.time())
+    return {"TrainingJob": record}
+
+
+def test_garbage_on_the_second_search_page_keeps_the_first_and_says_so(
+    proxy: FaultProxy,
+) -> None:
+    """moto's Search answers in one page: the first page here is written as AWS would send it,
+    and the second is garbage."""
+    create_jobs("us-east-1", 3, **ISOLATION_OFF)
+    first = {"Results": [search_record("job-0002"), search_record("job-0001")], "NextToken": "p2"}
+    proxy.add(answer("Search", first, times=1), answer("Search", NOT_JSON, contains=b"p2"))
+    result, report = audit(proxy, "--no-s3")
     assert result.exit_code == 2, result.output
-    assert report["summary"]["jobs"] == 100 and len(found(report)) == 100
+    assert found(report) == ["job-0001", "job-0002"] and report["summary"]["jobs"] == 2
     (error,) = errors(report)
-    assert error["path"] == REGION_ARN
     assert error["message"] == (
-        f"ListTrainingJobs failed in account {ACCOUNT}, region us-east-1 after 100 jobs: the "
-        "response was not JSON; the rest of the region was not checked"
+        f"Search failed in account {ACCOUNT}, region us-east-1 after 2 jobs: the response was "
+        "not JSON; the rest of the region was not checked"
     )
+    assert proxy.calls["Search"] == 2 and proxy.calls["ListTags"] == 0
+
+
+def test_tags_of_a_search_record_that_cannot_be_read_are_asked_of_list_tags(
+    proxy: FaultProxy,
+) -> None:
+    create_jobs("us-east-1", 1, **ISOLATION_OFF)
+    create_jobs(
+        "us-east-1", 1, "exempt", **ISOLATION_OFF,
+        Tags=[{"Key": "sagelint:ignore", "Value": "SM104"}],
+    )  # fmt: skip
+    results = [
+        search_record("job-0000", [{"Key": "team", "Value": "risk"}]),
+        search_record("exempt-0000", [{"Value": "a tag without its key"}]),
+    ]
+    proxy.add(answer("Search", {"Results": results}))
+    result, report = audit(proxy, "--no-s3")
+    assert result.exit_code == 0, result.output
+    assert found(report) == ["job-0000"]  # the exempt job's own tag was read
+    assert report["summary"]["suppressed"] == {"tag": 1}
+    assert proxy.calls["ListTags"] == 1
 
 
 DESCRIBE_GARBAGE = {
@@ -191,7 +260,8 @@ def test_a_tags_answer_that_cannot_be_read_is_said_and_the_job_still_checked(
     proxy: FaultProxy, body: bytes, why: str
 ) -> None:
     create_jobs("us-east-1", 2, **ISOLATION_OFF)
-    proxy.add(answer("ListTags", body, contains=b"job-0001"))
+    denied = Rule("Search", body=sagemaker_error("AccessDeniedException", "not authorized"))
+    proxy.add(denied, answer("ListTags", body, contains=b"job-0001"))
     result, report = audit(proxy)
     assert result.exit_code == 2, result.output
     (error,) = errors(report)
@@ -249,6 +319,30 @@ def test_an_identity_answer_that_cannot_be_read_is_one_usage_error(proxy: FaultP
         "sagelint: error: cannot use the credentials: the response could not be parsed\n"
     )
     assert proxy.calls["ListTrainingJobs"] == 0
+
+
+@pytest.mark.parametrize(
+    "body, why",
+    [
+        (NOT_JSON, "the response was not JSON"),
+        (b'{"Accounts": {}}', "Accounts in the response is not a list"),
+        (b'{"Accounts": [{"Id": "../../etc", "Status": "ACTIVE"}]}', "has no valid Id"),
+    ],
+    ids=["html", "not a list", "an id that is no account id"],
+)
+def test_an_account_list_that_cannot_be_read_is_one_usage_error(
+    proxy: FaultProxy, body: bytes, why: str
+) -> None:
+    proxy.add(answer("ListAccounts", body))
+    result, report = audit(proxy, "--organization", "--role-name", "SagelintAudit")
+    assert result.exit_code == 2 and report == {}
+    assert result.stderr.startswith(
+        "sagelint: error: cannot list the accounts of the organization (organizations:"
+        "ListAccounts, from the management account or a delegated administrator): "
+    )
+    assert why in result.stderr and len(result.stderr.splitlines()) == 1
+    assert "html" not in result.output and "etc" not in result.output
+    assert proxy.calls["AssumeRole"] == 0
 
 
 @pytest.mark.parametrize(
@@ -415,11 +509,17 @@ def test_an_unreachable_sagemaker_endpoint_is_one_error_per_region_in_seconds(
         f"arn:aws:sagemaker:{region}:{ACCOUNT}:*" for region in ("eu-west-1", "us-east-1")
     ]
     assert all("cannot connect" in f["message"] for f in errors(report))
-    assert sorted(done.stderr.splitlines()) == [
-        f"sagelint: {region}: cannot connect to {closed} (ListTrainingJobs, attempt 1 of at "
-        "most 2); retrying"
-        for region in ("eu-west-1", "us-east-1")
-    ]
+    assert all(f["message"].startswith("Search failed") for f in errors(report))
+    # Once per region, naming the call that met it first: Search, or the listing of the newest
+    # jobs made beside it.
+    said = sorted(done.stderr.splitlines())
+    assert len(said) == 2, said
+    for line, region in zip(said, ("eu-west-1", "us-east-1"), strict=True):
+        assert re.fullmatch(
+            f"sagelint: {region}: cannot connect to {re.escape(closed)} "
+            r"\((Search|ListTrainingJobs), attempt 1 of at most 2\); retrying",
+            line,
+        ), line
 
 
 def test_throttling_is_still_retried_quietly(

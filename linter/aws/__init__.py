@@ -7,8 +7,8 @@ linter it is given enables (their ``listings``).
 - :mod:`~sagelint.aws.audit`: the orchestration (threads, targets, outcomes): :func:`audit`,
   :func:`audit_documents`
 - :mod:`~sagelint.aws.lint_s3`: :func:`lint_with_s3`
-- :mod:`~sagelint.aws.connect`: sessions, clients, accounts and regions
-- :mod:`~sagelint.aws.fetch`: ListTrainingJobs, DescribeTrainingJob, ListTags
+- :mod:`~sagelint.aws.connect`: sessions, clients, accounts (an organization's too) and regions
+- :mod:`~sagelint.aws.fetch`: Search, ListTrainingJobs, DescribeTrainingJob, ListTags
 - :mod:`~sagelint.aws.s3`: the S3 listings of channel data
 - :mod:`~sagelint.aws.errors`: AWS errors in one line
 - :mod:`~sagelint.aws.cache`, :mod:`~sagelint.aws.save`, :mod:`~sagelint.aws.progress`:

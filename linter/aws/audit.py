@@ -1,12 +1,41 @@
 """The live audit: every training job of every account and region asked for, read from AWS,
-linted as it arrives.
+linted as it arrives, reported in a stable order.
 
-How it runs: one lister thread per account and region at a time (a few at once) pages through
-ListTrainingJobs, newest first, with the filters applied by the service; each job summary goes
-to a bounded pool of threads that call DescribeTrainingJob and ListTags (and list the S3 data
-of the channels the S3-aware rules look at); the described jobs come back to the calling thread,
-which lints them and yields the findings. A fixed number of "tickets" bounds the jobs between
-listing and reporting, so memory stays flat however many jobs an account holds.
+How it runs: a few lister threads take the accounts and regions in order and page through each
+region's jobs (below), newest first, with the filters applied by the service; each job goes to
+a bounded pool of threads that call DescribeTrainingJob (and ListTags when the listing did not
+give the job's tags) and list the S3 data of the channels the S3-aware rules look at; the
+described jobs come back to the calling thread, which lints them and yields the findings. Each
+region has a fixed number of "tickets" that bound its jobs between listing and reporting, so
+memory stays flat however many jobs an account holds.
+
+Which jobs a region has (:meth:`_Audit.jobs`):
+
+- Search (:func:`~sagelint.aws.fetch.search_jobs`): the jobs and their tags, 100 a call, in
+  place of a ListTags call per job. Search is eventually consistent: a job created moments ago
+  may not be in its index yet. So, while Search is paged through, ListTrainingJobs lists the
+  jobs created in the last hour (:data:`RECENT`), and those Search did not give are described
+  and their tags read with ListTags. Search's lag is not documented and is seconds in
+  practice; an hour is a wide margin that costs one ListTrainingJobs call per 100 jobs created
+  in that hour, made beside Search's, and their summaries and ARNs while the region is listed.
+  No job is checked twice: a recent job Search gave is known by its ARN, an older one is not
+  listed again. (The benchmark's jobs are all recent: its worst case.)
+- Search denied (AccessDenied): said once per account and region; ListTrainingJobs then lists
+  every job and ListTags reads each job's tags.
+- ``--no-tags``: ListTrainingJobs alone, the calls of the floor.
+
+What a Search record may lag is the job's tags and LastModifiedTime (a job changed in the last
+seconds): the job itself is described, so only its tags, and the stamp ``--cache`` keeps, can
+be a moment behind until the next audit.
+
+The order of the report, whatever order the threads finish in: accounts by id, each account's
+regions by name, each region's jobs in the order the region lists them (newest first), each
+job's findings by rule and position (pointer); an account or region that fails is reported
+where its jobs would be, after the jobs it listed. Accounts and regions are audited in that
+order (a few at once) and the jobs of a region are put back in the order of its listing before
+they are reported; the buffer that takes is no larger than the region's tickets, and only the
+region being reported and the few being listed have one. An unchanged account reports the
+same way twice. (Jobs sorted by name would need every job held at once.)
 
 An AWS error never stops the audit: it becomes one SM004 finding for what it concerns (an
 account, a region, a job) and the rest goes on; SM004 makes the exit code 2.
@@ -22,23 +51,26 @@ import re
 import sys
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sagelint.aws.cache import AuditCache, CachedJob, options_key
 from sagelint.aws.connect import (
+    Account,
     Clients,
     Connection,
     Target,
     base_session,
     enabled_regions,
     home_region,
+    organization_roles,
     resolve_accounts,
 )
 from sagelint.aws.errors import describe_error, error_code, is_aws_error
-from sagelint.aws.fetch import describe_job, job_tags, list_jobs
+from sagelint.aws.fetch import describe_job, earlier, job_tags, list_jobs, search_jobs
 from sagelint.aws.lint_s3 import s3_failure_message
 from sagelint.aws.options import AuditError, AuditOptions
 from sagelint.aws.progress import Progress
@@ -55,10 +87,15 @@ from sagelint.s3_listing import s3_aware, s3_requests
 
 if TYPE_CHECKING:
     import boto3
+    from mypy_boto3_sagemaker import SageMakerClient
     from sagelint.engine import Linter
     from sagelint.rule_api import Rule
 
 _JOB_GONE = re.compile(r"could not find|not found|does not exist", re.IGNORECASE)
+# Jobs created this recently are listed with ListTrainingJobs too: Search may not know them yet.
+RECENT = timedelta(hours=1)
+_DENIED = frozenset({"AccessDeniedException", "AccessDenied"})
+_T = TypeVar("_T")
 
 
 def aws_error(path: str, message: str, job: str | None = None, pointer: str = "") -> Finding:
@@ -70,18 +107,33 @@ def aws_error(path: str, message: str, job: str | None = None, pointer: str = ""
 
 
 @dataclass
-class _Described:
+class _Stream:
+    """One account and region on its way to the caller: its jobs back in the order of its
+    listing (``arrived`` by their place in it, ``next`` the place to report), its tickets, and
+    the end of its listing once it has come."""
+
     target: Target
+    tickets: threading.Semaphore
+    arrived: dict[int, _Result] = field(default_factory=dict)
+    next: int = 0
+    end: _Listed | None = None
+
+
+@dataclass
+class _Described:
+    stream: _Stream
+    place: int  # in the listing of its region
     summary: dict[str, Any]
+    tags: dict[str, str] | None = None  # from the listing (Search), else from ListTags
     data: dict[str, Any] | None = None
-    tags: dict[str, str] | None = None
     s3: S3Answers | None = None  # what S3 said for the S3-aware rules
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (code, message, pointer)
 
 
 @dataclass
 class _Cached:
-    target: Target
+    stream: _Stream
+    place: int
     summary: dict[str, Any]
     findings: list[Finding]
     suppressed: Counter[str]
@@ -89,7 +141,11 @@ class _Cached:
 
 @dataclass
 class _Listed:
-    target: Target
+    """The end of a region's listing: how many jobs it gave, and why it stopped early."""
+
+    stream: _Stream
+    count: int
+    operation: str = ""
     error: str | None = None
     internal: bool = False
 
@@ -102,7 +158,7 @@ class _Note:
 
 
 _Result = _Described | _Cached | _Listed
-_Outcome = _Result | _Note
+_Outcome = _Described | _Cached | _Listed | _Note | Finding
 
 
 # --- the pipeline ------------------------------------------------------------------------------
@@ -130,56 +186,85 @@ class _Audit:
         self.said: queue.SimpleQueue[str] = queue.SimpleQueue()
         self.clients = Clients(self.connection, self.said.put)
         self.s3 = S3Lister(options.s3_max_objects)
+        # What to report, in order: each account and region, or why an account is not audited.
+        self.sequence: list[_Stream | Finding] = []
         self.targets: list[Target] = []
         self.stop = threading.Event()
-        workers = self.connection.concurrency
-        self.tickets = threading.Semaphore(4 * workers)
-        self.work: queue.SimpleQueue[tuple[Target, dict[str, Any]] | None] = queue.SimpleQueue()
+        self.tickets = 4 * self.connection.concurrency  # per region
+        # (region, place in its listing, job summary, tags if the listing gave them)
+        self.work: queue.SimpleQueue[
+            tuple[_Stream, int, dict[str, Any], dict[str, str] | None] | None
+        ] = queue.SimpleQueue()
         self.results: queue.SimpleQueue[_Result] = queue.SimpleQueue()
-        self.pending: queue.SimpleQueue[Target] = queue.SimpleQueue()
+        self.pending: queue.SimpleQueue[_Stream] = queue.SimpleQueue()
         self.region_notes: list[str] = []
 
     # -- setup, in the calling thread
 
-    def prepare(self) -> Iterator[Finding]:
-        """Accounts and regions to audit; SM004 for an account that cannot be used."""
+    def prepare(self) -> None:
+        """Accounts and regions to audit, in the order of the report; SM004 for an account
+        that cannot be used."""
         from botocore.exceptions import ProfileNotFound
 
+        options = self.options
         try:
-            base = self.session or base_session(self.options.profile)
+            base = self.session or base_session(options.profile)
         except ProfileNotFound as error:
             raise AuditError(str(error)) from None
         _check_credentials(base)
-        requested = list(dict.fromkeys(self.options.regions))
-        if not requested and not self.options.all_regions and not base.region_name:
+        requested = list(dict.fromkeys(options.regions))
+        if not requested and not options.all_regions and not base.region_name:
             raise AuditError(
                 "no region to audit: pass --region REGION (repeatable) or --all-regions, or set "
                 "AWS_REGION or the profile's region"
             )
-        if not requested and not self.options.all_regions:
+        if not requested and not options.all_regions:
             requested = [str(base.region_name)]
         home = home_region(base, requested)
-        accounts = resolve_accounts(
-            base, self.clients, home, list(self.options.role_arns), self.options.external_id
-        )
-        if not self.options.role_arns and accounts[0].session is None:
+        role_arns = list(options.role_arns)
+        if options.organization:
+            role_arns = self._organization(base, home)
+        accounts = resolve_accounts(base, self.clients, home, role_arns, options.external_id)
+        if not role_arns and accounts[0].session is None:
             raise AuditError(str(accounts[0].error))  # the only account: nothing to audit
-        for account in accounts:
+        accounts.sort(key=lambda account: account.id)
+        regions: list[tuple[list[str], str]] = [(requested, "")] * len(accounts)
+        if options.all_regions:  # each account's, a few accounts at a time
+
+            def enabled(account: Account) -> tuple[list[str], str]:
+                if account.session is None:
+                    return [], ""
+                return enabled_regions(account, self.clients, home)
+
+            with ThreadPoolExecutor(min(len(accounts), self.connection.concurrency)) as pool:
+                regions = list(pool.map(enabled, accounts))
+        for account, (names, note) in zip(accounts, regions, strict=True):
+            if note:
+                self.region_notes.append(note)
             if account.error is not None or account.session is None:
-                yield aws_error(
-                    account.pseudo_arn(),
-                    f"account {account.id} not audited: {account.error}",
-                )
+                message = f"account {account.id} not audited: {account.error}"
+                self.sequence.append(aws_error(account.pseudo_arn(), message))
                 continue
-            regions = requested
-            if self.options.all_regions:
-                regions, note = enabled_regions(account, self.clients, home)
-                if note:
-                    self.region_notes.append(note)
-            for region in regions:
-                target = Target(account, region)
-                self.targets.append(target)
-                self.pending.put(target)
+            for region in sorted(set(names)):
+                stream = _Stream(Target(account, region), threading.Semaphore(self.tickets))
+                self.sequence.append(stream)
+                self.targets.append(stream.target)
+                self.pending.put(stream)
+
+    def _organization(self, base: boto3.Session, home: str) -> list[str]:
+        assert self.options.role_name is not None
+        try:
+            roles = organization_roles(base, self.clients, home, self.options.role_name)
+        except Exception as error:
+            if not is_aws_error(error):
+                raise
+            raise AuditError(
+                "cannot list the accounts of the organization (organizations:ListAccounts, from "
+                f"the management account or a delegated administrator): {describe_error(error)}"
+            ) from None
+        if not roles:
+            raise AuditError("the organization has no active account (organizations:ListAccounts)")
+        return roles
 
     def start(self) -> None:
         for _ in range(self.connection.concurrency):
@@ -197,18 +282,20 @@ class _Audit:
     def _lister(self) -> None:
         while not self.stop.is_set():
             try:
-                target = self.pending.get_nowait()
+                stream = self.pending.get_nowait()
             except queue.Empty:
                 return
-            self.results.put(self._list(target))
+            self.results.put(self._list(stream))
 
-    def _list(self, target: Target) -> _Listed:
+    def _list(self, stream: _Stream) -> _Listed:
+        target = stream.target
         assert target.account.session is not None
         target.state = "listing"
+        place = 0
         try:
             client = self.clients.sagemaker(target.account.session, target.region)
-            for summary in list_jobs(client, self.options.filters(), self.options.max_jobs):
-                while not self.tickets.acquire(timeout=0.5):
+            for summary, tags in self.jobs(client, target):
+                while not stream.tickets.acquire(timeout=0.5):
                     if self.stop.is_set():
                         raise _Stop
                 cached = None
@@ -218,18 +305,67 @@ class _Audit:
                     )
                 target.listed += 1
                 if cached is not None:
-                    self.results.put(_Cached(target, summary, *cached))
+                    self.results.put(_Cached(stream, place, summary, *cached))
                 else:
-                    self.work.put((target, summary))
+                    self.work.put((stream, place, summary, tags))
+                place += 1
         except _Stop:
-            return _Listed(target)
+            return _Listed(stream, place)
         except Exception as error:
             target.state = "failed"
             if is_aws_error(error):
-                return _Listed(target, describe_error(error))
-            return _Listed(target, f"internal error ({type(error).__name__}): {error}", True)
+                return _Listed(stream, place, target.operation, describe_error(error))
+            why = f"internal error ({type(error).__name__}): {error}"
+            return _Listed(stream, place, target.operation, why, True)
         target.state = "listed"
-        return _Listed(target)
+        return _Listed(stream, place)
+
+    def jobs(
+        self, client: SageMakerClient, target: Target
+    ) -> Iterator[tuple[dict[str, Any], dict[str, str] | None]]:
+        """The region's jobs (summaries) with their tags when the listing gives them (None:
+        ListTags is asked): Search, then the jobs created since :data:`RECENT` that Search did
+        not give, listed by ListTrainingJobs meanwhile; every job from ListTrainingJobs when
+        Search is denied or tags are not wanted. At most ``max_jobs`` in all."""
+        options = self.options
+        filters = options.filters()
+        given = 0
+        seen: set[str] = set()  # the recent jobs Search gave
+        newest: Future[list[dict[str, Any]]] | None = None
+        if options.tags:
+            recent = datetime.now(UTC) - RECENT
+            window = {**filters, "CreationTimeAfter": recent}
+            newest = _beside(lambda: list(list_jobs(client, window, None)))
+            target.operation = "Search"
+            try:
+                for summary, tags in search_jobs(
+                    client, options.search_filters(), options.max_jobs, options.since
+                ):
+                    if not earlier(summary.get("CreationTime"), recent):
+                        seen.add(summary["TrainingJobArn"])
+                    given += 1
+                    yield summary, tags
+            except Exception as error:
+                if given or error_code(error) not in _DENIED:
+                    raise
+                newest = None
+                self.said.put(
+                    f"account {target.account.id}, region {target.region}: Search is denied "
+                    f"({describe_error(error)}): tags read with ListTags per job"
+                )
+            target.operation = "ListTrainingJobs"
+        left = None if options.max_jobs is None else options.max_jobs - given
+        if left is not None and left <= 0:
+            return
+        rest = newest.result() if newest else list_jobs(client, filters, left)
+        for summary in rest:
+            if summary["TrainingJobArn"] in seen:
+                continue
+            yield summary, None
+            if left is not None:
+                left -= 1
+                if not left:
+                    return
 
     # -- describing, in worker threads
 
@@ -238,8 +374,8 @@ class _Audit:
             item = self.work.get()
             if item is None or self.stop.is_set():
                 return
-            target, summary = item
-            outcome = _Described(target, summary)
+            stream, place, summary, tags = item
+            outcome = _Described(stream, place, summary, tags)
             try:
                 self._describe(outcome)
             except Exception as error:  # a bug of ours: reported on this job, the rest goes on
@@ -255,7 +391,7 @@ class _Audit:
             self.results.put(outcome)
 
     def _describe(self, outcome: _Described) -> None:
-        target, summary = outcome.target, outcome.summary
+        target, summary = outcome.stream.target, outcome.summary
         session = target.account.session
         assert session is not None
         client = self.clients.sagemaker(session, target.region)
@@ -277,7 +413,7 @@ class _Audit:
                 )
             )
             return
-        if self.options.tags:
+        if self.options.tags and outcome.tags is None:
             try:
                 outcome.tags = job_tags(client, str(summary["TrainingJobArn"]))
             except Exception as error:
@@ -317,20 +453,49 @@ class _Audit:
             yield _Note(warning)
 
     def outcomes(self) -> Iterator[_Outcome]:
-        """Every outcome, as they come, until every region is listed and every job handled;
-        notes in between."""
-        while any(target.open() for target in self.targets):
-            yield from self.notes()
-            try:
-                outcome = self.results.get(timeout=0.2)
-            except queue.Empty:
+        """Every outcome in the order of the report (the accounts and regions in turn, each
+        region's jobs in the order of its listing, then the end of its listing), whatever
+        order they come in; notes in between, as they come."""
+        for entry in self.sequence:
+            if isinstance(entry, Finding):
+                yield entry
                 continue
-            if isinstance(outcome, _Listed):
-                outcome.target.ended = True
-            else:
-                outcome.target.processed += 1
-                self.tickets.release()
-            yield outcome
+            stream = entry
+            while True:
+                outcome = stream.arrived.pop(stream.next, None)
+                if outcome is not None:
+                    stream.next += 1
+                    stream.target.processed += 1
+                    stream.tickets.release()
+                    yield outcome
+                    continue
+                if stream.end is not None and stream.next >= stream.end.count:
+                    yield stream.end
+                    break
+                yield from self.notes()
+                try:
+                    result = self.results.get(timeout=0.2)
+                except queue.Empty:
+                    continue
+                if isinstance(result, _Listed):
+                    result.stream.end = result
+                    result.stream.target.ended = True
+                else:
+                    result.stream.arrived[result.place] = result
+
+
+def _beside(make: Callable[[], _T]) -> Future[_T]:
+    """``make()`` in a thread of its own (a daemon: Ctrl-C does not wait for it)."""
+    future: Future[_T] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(make())
+        except BaseException as error:  # raised again for whoever takes the result
+            future.set_exception(error)
+
+    threading.Thread(target=run, daemon=True, name="sagelint-list-newest").start()
+    return future
 
 
 def _stamp(value: Any) -> str:
@@ -368,19 +533,23 @@ def audit_documents(
 ) -> Iterator[Document | Finding | CachedJob]:
     """The jobs of the audit as documents (path: the job's ARN; tags and S3 listings attached),
     SM004 findings for what AWS refused or failed, and with ``cache`` the unchanged jobs' cached
-    findings. The S3 listings are those the S3-aware ``s3_rules`` need (none without them).
-    ``session`` replaces the one built from ``options.profile``."""
+    findings, in the order of the report (see the module's documentation). The S3 listings are
+    those the S3-aware ``s3_rules`` need (none without them). ``session`` replaces the one
+    built from ``options.profile``."""
     return _documents(_Audit(options, s3_rules, session, cache), progress)
 
 
 def _documents(run: _Audit, progress: Progress | None) -> Iterator[Document | Finding | CachedJob]:
     """:func:`audit_documents` of ``run``."""
     try:
-        yield from run.prepare()
+        run.prepare()
         for note in run.region_notes:
             _say(note, progress)
         run.start()
         for outcome in run.outcomes():
+            if isinstance(outcome, Finding):
+                yield outcome
+                continue
             if isinstance(outcome, _Note):
                 _say(outcome.text, progress)
                 continue
@@ -419,18 +588,18 @@ def _documents(run: _Audit, progress: Progress | None) -> Iterator[Document | Fi
 
 
 def _listing_error(outcome: _Listed) -> Finding:
-    target = outcome.target
+    target = outcome.stream.target
     account = target.account
     code = INTERNAL_ERROR.code if outcome.internal else AWS_ERROR.code
     what = (
-        f" after {target.listed:,} jobs: {outcome.error}; the rest of the region was not checked"
-        if target.listed
+        f" after {outcome.count:,} jobs: {outcome.error}; the rest of the region was not checked"
+        if outcome.count
         else f": {outcome.error}; the jobs of this region were not checked"
     )
     return Finding(
         code,
         "error",
-        f"ListTrainingJobs failed in account {account.id}, region {target.region}{what}",
+        f"{outcome.operation} failed in account {account.id}, region {target.region}{what}",
         account.pseudo_arn(target.region),
         1,
         1,
@@ -446,8 +615,9 @@ def audit(
     session: boto3.Session | None = None,
 ) -> Iterator[Finding]:
     """Audit the accounts and regions of ``options`` with ``linter``: its findings, and SM004
-    for every AWS error, as they come. The S3 data is listed for the S3-aware rules that
-    ``linter`` enables. ``linter.jobs_checked`` counts the jobs checked."""
+    for every AWS error, as they come, in the order the module's documentation gives. The S3
+    data is listed for the S3-aware rules that ``linter`` enables. ``linter.jobs_checked``
+    counts the jobs checked."""
     saver = None
     if options.save is not None:
         saver = Saver(options.save)
@@ -465,17 +635,18 @@ def audit(
     s3_rules = s3_aware(linter.enabled)
     hub = _security_hub(linter, options, s3_rules)
     run = _Audit(options, s3_rules, session, cache)
+    job = _Job(progress)  # the findings of one job (or region, or account), reported sorted
     try:
         for item in _documents(run, progress):
             if isinstance(item, Finding):
-                found = [item]
                 if hub is not None:
                     hub.reported(item)
+                yield from job.add(item.path, [item])
             elif isinstance(item, CachedJob):
                 _count_cached(linter, item)
-                found = item.findings
                 if hub is not None:
-                    hub.checked(JobResource.of_arn(item.arn), found)
+                    hub.checked(JobResource.of_arn(item.arn), item.findings)
+                yield from job.add(item.arn, item.findings)
             else:
                 before = Counter(linter.suppressed)
                 found = linter.lint_document(item)
@@ -486,17 +657,42 @@ def audit(
                     found = [*found, *_save(saver, item)]
                 if hub is not None:
                     hub.checked(item.job.resource, found)
-            if found:
-                progress.clear()
-                yield from found
+                yield from job.add(item.path, found)
+        yield from job.flush()
         if hub is not None:
             yield from hub.publish(Clients(run.connection), run.targets)
+    except KeyboardInterrupt:  # what was checked is still reported
+        yield from job.flush()
+        raise
     finally:
         if cache is not None:
             cache.close()
             warning = cache.take_warning()
             if warning is not None:
                 _say(warning, progress)
+
+
+class _Job:
+    """The findings of the job (or region, or account) being reported: a job's errors, its
+    findings and its --save error come one after the other, and are reported sorted by rule
+    and position once the next job comes."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.path: str | None = None
+        self.found: list[Finding] = []
+
+    def add(self, path: str, found: list[Finding]) -> Iterator[Finding]:
+        if path != self.path:
+            yield from self.flush()
+            self.path = path
+        self.found += found
+
+    def flush(self) -> Iterator[Finding]:
+        found, self.found = self.found, []
+        if found:
+            self.progress.clear()
+            yield from sorted(found, key=lambda f: (f.rule, f.line, f.column, f.pointer, f.message))
 
 
 def _security_hub(

@@ -1,6 +1,6 @@
 """Reaching AWS: sessions and clients (adaptive retries, timeouts, AssumeRole with refreshing
-credentials), the accounts and regions to audit, and :class:`Target`: one account and region,
-and how far its audit has got.
+credentials), the accounts and regions to audit (an organization's active accounts from
+ListAccounts), and :class:`Target`: one account and region, and how far its audit has got.
 
 boto3 and botocore are imported inside the functions, never at module level: ``--help`` and a
 plain ``lint`` never load them.
@@ -14,11 +14,12 @@ import re
 import sys
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from sagelint.aws.errors import THROTTLING, describe_error, is_aws_error
+from sagelint.aws.errors import THROTTLING, BadResponse, describe_error, is_aws_error
 from sagelint.aws.fetch import call, check_json_body, reading
 from sagelint.job import partition
 from sagelint.printable import printable
@@ -35,6 +36,8 @@ DEFAULT_MAX_ATTEMPTS = 8  # unless AWS_MAX_ATTEMPTS or the profile's max_attempt
 CONNECT_ATTEMPTS = 2  # an endpoint that cannot be reached is tried twice, whatever the above
 ROLE_SESSION_NAME = "sagelint-audit"
 _ARN = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):role/.+$")
+_ACCOUNT_ID = re.compile(r"\d{12}")
+ACCOUNTS_PAGE = 20  # ListAccounts' largest page
 
 
 @functools.cache
@@ -74,7 +77,8 @@ class Account:
 class Target:
     """One account and region to audit, and how far it has got: jobs listed (by its lister
     thread) and processed (by the calling thread), whether the calling thread has seen the end
-    of its listing, and the state of the listing (waiting, listing, listed, failed)."""
+    of its listing, the state of the listing (waiting, listing, listed, failed) and the
+    operation it is calling (Search or ListTrainingJobs)."""
 
     account: Account
     region: str
@@ -82,6 +86,7 @@ class Target:
     processed: int = 0
     ended: bool = False
     state: str = "waiting"
+    operation: str = "ListTrainingJobs"
 
     def open(self) -> bool:
         return not self.ended or self.processed < self.listed
@@ -210,19 +215,20 @@ def guard(client: Any, region: str, note: Callable[[str], None]) -> Any:
 
 class Clients:
     """One client per session, service and region, shared by every thread (boto3 clients are
-    thread-safe; creating them is not, hence the lock). Sharing also makes the adaptive retry
-    mode's rate limiter see every call to a region. ``note`` says what is being retried (on
-    standard error unless told otherwise)."""
+    thread-safe; creating them is not, hence ``creating``, which the STS clients of assumed
+    roles are made under too). Sharing also makes the adaptive retry mode's rate limiter see
+    every call to a region. ``note`` says what is being retried (on standard error unless told
+    otherwise)."""
 
     def __init__(self, connection: Connection, note: Callable[[str], None] = print_note) -> None:
         self.connection = connection
         self.note = note
-        self._lock = threading.Lock()
+        self.creating = threading.RLock()
         self._clients: dict[tuple[int, str, str], Any] = {}
 
     def client(self, session: boto3.Session, service: str, region: str) -> Any:
         key = (id(session), service, region)
-        with self._lock:
+        with self.creating:
             found = self._clients.get(key)
             if found is None:
                 made = session.client(
@@ -255,7 +261,8 @@ def resolve_accounts(
     role_arns: list[str],
     external_id: str | None,
 ) -> list[Account]:
-    """The accounts to audit: the base credentials' own account, or each role's account."""
+    """The accounts to audit: the base credentials' own account, or each role's account (the
+    roles assumed a few at a time: an organization has hundreds)."""
     if not role_arns:
         try:
             sts = clients.client(base, "sts", region)
@@ -265,25 +272,47 @@ def resolve_accounts(
             if not is_aws_error(error):
                 raise
             return [Account("*", None, f"cannot use the credentials: {describe_error(error)}")]
-    accounts = []
-    for role_arn in role_arns:
+
+    def assume(role_arn: str) -> Account:
         match = _ARN.match(role_arn)
         account_id = match.group(2) if match else "*"
         try:
             session = assumed_session(base, clients, region, role_arn, external_id)
-            accounts.append(Account(account_id, session, role_arn=role_arn))
         except Exception as error:
             if not is_aws_error(error):
                 raise
-            accounts.append(
-                Account(
-                    account_id,
-                    None,
-                    f"AssumeRole {role_arn} failed: {describe_error(error)}",
-                    role_arn,
-                )
-            )
-    return accounts
+            why = f"AssumeRole {role_arn} failed: {describe_error(error)}"
+            return Account(account_id, None, why, role_arn)
+        return Account(account_id, session, role_arn=role_arn)
+
+    with ThreadPoolExecutor(min(len(role_arns), clients.connection.concurrency)) as pool:
+        return list(pool.map(assume, role_arns))
+
+
+def organization_roles(
+    base: boto3.Session, clients: Clients, region: str, role_name: str
+) -> list[str]:
+    """The role ``role_name`` in each active account of the organization (ListAccounts, from
+    its management account or a delegated administrator), by account id: the management
+    account's too, as c7n-org and Prowler do. Raises what ListAccounts raises."""
+    organizations = clients.client(base, "organizations", region)
+    accounts: set[str] = set()
+    token: str | None = None
+    while True:
+        params: dict[str, Any] = {"MaxResults": ACCOUNTS_PAGE}
+        if token:
+            params["NextToken"] = token
+        page = call("ListAccounts", organizations.list_accounts, **params)
+        for account in page["Accounts"]:
+            if not isinstance(account, dict) or not _ACCOUNT_ID.fullmatch(str(account.get("Id"))):
+                raise BadResponse("ListAccounts", "an account in the response has no valid Id")
+            # State replaces Status (retired in September 2026); either says ACTIVE.
+            if (account.get("State") or account.get("Status")) == "ACTIVE":
+                accounts.add(account["Id"])
+        token = page.get("NextToken")
+        if not token:
+            break
+    return [f"arn:{partition(region)}:iam::{id_}:role/{role_name}" for id_ in sorted(accounts)]
 
 
 def assumed_session(
@@ -312,13 +341,14 @@ def assumed_session(
     config = client_config(base, clients.connection, "sts")
 
     def create_client(service: str, **kwargs: Any) -> Any:
-        made = core.create_client(
-            service,
-            region_name=region,
-            endpoint_url=clients.connection.endpoint_url,
-            config=config,
-            **kwargs,
-        )
+        with clients.creating:
+            made = core.create_client(
+                service,
+                region_name=region,
+                endpoint_url=clients.connection.endpoint_url,
+                config=config,
+                **kwargs,
+            )
         return guard(made, region, clients.note)
 
     extra: dict[str, Any] = {"RoleSessionName": ROLE_SESSION_NAME}

@@ -1,5 +1,18 @@
-"""Reading training jobs from SageMaker: ListTrainingJobs a page at a time, DescribeTrainingJob
-(as JSON would hold it) and ListTags.
+"""Reading training jobs from SageMaker: Search (the jobs with their tags, a page at a time),
+ListTrainingJobs a page at a time, DescribeTrainingJob (as JSON would hold it) and ListTags.
+
+Search against DescribeTrainingJob, by botocore's model (``SearchRecord.TrainingJob`` against
+``DescribeTrainingJobResponse``; ``tests/test_audit.py`` compares them): Search's record has
+every member of the response but ten, and has the job's ``Tags``, which the response does not.
+It lacks ``RemoteDebugConfig`` (read by SM108, a security rule on by default),
+``ProfilerRuleConfigurations`` (SM210's output locations), ``ServerlessJobConfig``,
+``InfraCheckConfig``, ``MlflowConfig``, ``MlflowDetails``, ``ProfilerRuleEvaluationStatuses``,
+``ProfilingStatus``, ``ProgressInfo`` and ``BillableTokenCount``. So the audit describes every
+job it checks and takes from Search what DescribeTrainingJob lacks: the job list and the tags,
+100 jobs a call, in place of one ListTags call per job. (Linting Search's record alone would
+leave SM108 and SM210 blind, and plugin rules and schema policies may read any member; a
+``--save`` file is a whole DescribeTrainingJob response; and a record may lag the job: see
+:mod:`sagelint.aws.audit`, which also lists what Search may not know yet.)
 
 Every AWS answer is read through :func:`call`: a response that is not JSON (or XML), or not the
 shape of the operation's answer, raises :class:`~sagelint.aws.errors.BadResponse` whichever
@@ -11,7 +24,7 @@ answer that lacks or mistypes a member the audit relies on (:data:`EXPECTED`).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -21,13 +34,24 @@ from sagelint.aws.errors import BadResponse
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
-LIST_PAGE = 100  # ListTrainingJobs' largest page
+LIST_PAGE = 100  # ListTrainingJobs' largest page, and Search's
+# The members of a ListTrainingJobs summary (what the audit keeps of a Search record).
+SUMMARY = (
+    "TrainingJobName",
+    "TrainingJobArn",
+    "CreationTime",
+    "LastModifiedTime",
+    "TrainingEndTime",
+    "TrainingJobStatus",
+)
 
 # What the audit relies on in each answer: (member, type, required).
 EXPECTED: dict[str, tuple[tuple[str, type, bool], ...]] = {
     "ListTrainingJobs": (("TrainingJobSummaries", list, True), ("NextToken", str, False)),
     "DescribeTrainingJob": (("TrainingJobName", str, True), ("TrainingJobArn", str, True)),
+    "Search": (("Results", list, True), ("NextToken", str, False)),
     "ListTags": (("Tags", list, False), ("NextToken", str, False)),
+    "ListAccounts": (("Accounts", list, True), ("NextToken", str, False)),
     "GetCallerIdentity": (("Account", str, True),),
     "DescribeRegions": (("Regions", list, True),),
     "ListObjectsV2": (
@@ -184,16 +208,73 @@ def list_jobs(
             return
 
 
-def _check_summary(summary: Any) -> None:
+def _check_summary(summary: Any, operation: str = "ListTrainingJobs") -> None:
     if not isinstance(summary, dict):
-        raise BadResponse(
-            "ListTrainingJobs", "a training job summary in the response is not an object"
-        )
+        raise BadResponse(operation, "a training job summary in the response is not an object")
     for key in ("TrainingJobName", "TrainingJobArn"):
         if not isinstance(summary.get(key), str) or not summary[key]:
-            raise BadResponse(
-                "ListTrainingJobs", f"a training job summary in the response has no {key}"
-            )
+            raise BadResponse(operation, f"a training job summary in the response has no {key}")
+
+
+def search_jobs(
+    client: SageMakerClient,
+    filters: Sequence[Mapping[str, str]],
+    max_jobs: int | None,
+    since: datetime | None = None,
+) -> Iterator[tuple[dict[str, Any], dict[str, str] | None]]:
+    """Training jobs with their tags, newest first, a page (up to 100) at a time (Search): each
+    job's summary (the members of a ListTrainingJobs summary) and its tags, None when the
+    record's tags cannot be read (ListTags can be asked instead). ``filters`` are Search
+    filters, applied by the service; ``since`` is applied again to what it answers, to the
+    microsecond. A page that cannot be read raises :class:`BadResponse` before any of its
+    jobs is given."""
+    listed = 0
+    token: str | None = None
+    while True:
+        params: dict[str, Any] = {
+            "Resource": "TrainingJob",
+            "SortBy": "CreationTime",
+            "SortOrder": "Descending",
+            "MaxResults": LIST_PAGE if max_jobs is None else min(LIST_PAGE, max_jobs - listed),
+        }
+        if filters:
+            params["SearchExpression"] = {"Filters": [dict(item) for item in filters]}
+        if token:
+            params["NextToken"] = token
+        page = call("Search", client.search, **params)
+        records = [_record(result) for result in page["Results"]]
+        for summary, tags in records:
+            if since is not None and earlier(summary.get("LastModifiedTime"), since, True):
+                continue
+            yield summary, tags
+            listed += 1
+            if max_jobs is not None and listed >= max_jobs:
+                return
+        token = page.get("NextToken")
+        if not token:
+            return
+
+
+def earlier(value: Any, moment: datetime, or_equal: bool = False) -> bool:
+    """Whether ``value`` is a time (with its zone, as botocore reads them) before ``moment``
+    (or at it); False for anything else."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        return False
+    return value <= moment if or_equal else value < moment
+
+
+def _record(result: Any) -> tuple[dict[str, Any], dict[str, str] | None]:
+    """A Search result: the summary of its training job, and its tags (None when they cannot
+    be read; a record without tags is a job without tags)."""
+    job = result.get("TrainingJob") if isinstance(result, dict) else None
+    if not isinstance(job, dict):
+        raise BadResponse("Search", "a result in the response is not a training job")
+    _check_summary(job, "Search")
+    summary = {key: job[key] for key in SUMMARY if key in job}
+    try:
+        return summary, _tag_map(job.get("Tags") or (), "Search")
+    except BadResponse:
+        return summary, None
 
 
 def describe_job(client: SageMakerClient, name: str) -> dict[str, Any]:
@@ -210,14 +291,23 @@ def job_tags(client: SageMakerClient, arn: str) -> dict[str, str]:
     while True:
         params = {"ResourceArn": arn, **({"NextToken": token} if token else {})}
         page = call("ListTags", client.list_tags, **params)
-        for tag in page.get("Tags") or ():
-            if not isinstance(tag, dict) or not isinstance(tag.get("Key"), str):
-                raise BadResponse("ListTags", "a tag in the response has no Key")
-            value = tag.get("Value")
-            tags[tag["Key"]] = value if isinstance(value, str) else ""
+        tags.update(_tag_map(page.get("Tags") or (), "ListTags"))
         token = page.get("NextToken")
         if not token:
             return tags
+
+
+def _tag_map(items: Any, operation: str) -> dict[str, str]:
+    """Tags (a list of Key and Value) as a mapping; :class:`BadResponse` for what is not."""
+    if not isinstance(items, list | tuple):
+        raise BadResponse(operation, "the tags in the response are not a list")
+    tags: dict[str, str] = {}
+    for tag in items:
+        if not isinstance(tag, dict) or not isinstance(tag.get("Key"), str):
+            raise BadResponse(operation, "a tag in the response has no Key")
+        value = tag.get("Value")
+        tags[tag["Key"]] = value if isinstance(value, str) else ""
+    return tags
 
 
 def plain(value: Any) -> Any:

@@ -44,6 +44,8 @@ class AuditOptions:
     regions: tuple[str, ...] = ()
     all_regions: bool = False
     role_arns: tuple[str, ...] = ()
+    organization: bool = False  # every active account of the organization, through role_name
+    role_name: str | None = None
     external_id: str | None = None
     profile: str | None = None
     endpoint_url: str | None = None
@@ -70,4 +72,22 @@ class AuditOptions:
             found["StatusEquals"] = self.status
         if self.name_contains:
             found["NameContains"] = self.name_contains
+        return found
+
+    def search_filters(self) -> list[dict[str, str]]:
+        """The same, as Search filters. Search compares timestamps to the second: ``since``
+        is given rounded down, and :func:`~sagelint.aws.fetch.search_jobs` drops what falls
+        before it."""
+        found: list[dict[str, str]] = []
+        if self.since is not None:
+            second = self.since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            found.append(
+                {"Name": "LastModifiedTime", "Operator": "GreaterThanOrEqualTo", "Value": second}
+            )
+        if self.status:
+            found.append({"Name": "TrainingJobStatus", "Operator": "Equals", "Value": self.status})
+        if self.name_contains:
+            found.append(
+                {"Name": "TrainingJobName", "Operator": "Contains", "Value": self.name_contains}
+            )
         return found

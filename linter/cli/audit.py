@@ -6,6 +6,7 @@ nor for any other command.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -33,14 +34,16 @@ if TYPE_CHECKING:
 # Kept here so that --help needs no import of the AWS layer.
 STATUSES = ("InProgress", "Completed", "Failed", "Stopping", "Stopped", "Deleting")
 ROLE_ARN = r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$"
+ROLE_NAME = re.compile(r"[\w+=,.@-]+(/[\w+=,.@-]+)*")  # a role's name, after its path if any
 
 DESCRIPTION = """\
 Audit the training jobs of live AWS accounts with the same rules and reports as lint.
 
-Lists every training job of each region (ListTrainingJobs, newest first, with the filters
-applied by the service), describes each (DescribeTrainingJob, ListTags), lists the S3 data the
-S3-aware rules need, and reports the findings as they come. Each finding names the job's ARN
-(account, region, job) and its name.
+Lists every training job of each region with its tags (Search, 100 jobs a call, newest first,
+with the filters applied by the service; ListTrainingJobs for the jobs of the last hour that
+Search does not know yet), describes each (DescribeTrainingJob), lists the S3 data the S3-aware
+rules need, and reports the findings as they come, by account, region and job (newest first).
+Each finding names the job's ARN (account, region, job) and its name.
 
 \b
 Examples:
@@ -48,18 +51,30 @@ Examples:
   sagelint audit --all-regions --since 7d --format sarif -o audit.sarif
   sagelint audit --role-arn arn:aws:iam::111122223333:role/SagelintAudit \\
       --role-arn arn:aws:iam::444455556666:role/SagelintAudit --external-id ID
+  sagelint audit --organization --role-name SagelintAudit --all-regions
   sagelint audit --region us-east-1 --cache ~/.sagelint-audit.db --save jobs/
   sagelint audit --all-regions --security-hub
 
-Permissions (read-only): sagemaker:ListTrainingJobs, sagemaker:DescribeTrainingJob,
-sagemaker:ListTags, s3:ListBucket and s3:GetObject on the training data (--no-s3 needs
-neither), ec2:DescribeRegions for --all-regions, sts:AssumeRole for --role-arn; and, to write,
-securityhub:BatchImportFindings and securityhub:GetFindings for --security-hub.
+Permissions (read-only): sagemaker:Search, sagemaker:ListTrainingJobs,
+sagemaker:DescribeTrainingJob, sagemaker:ListTags (where Search is denied, and for the
+newest jobs), s3:ListBucket and s3:GetObject on the training data (--no-s3 needs neither),
+ec2:DescribeRegions for --all-regions, sts:AssumeRole for --role-arn and --organization,
+organizations:ListAccounts for --organization; and, to write, securityhub:BatchImportFindings
+and securityhub:GetFindings for --security-hub.
 
 An AWS error (AccessDenied, a region not enabled, a timeout, throttling beyond the retries) is
 reported once for what it concerns, as SM004 on the account, region or job, and the audit goes
 on with the rest. Ctrl-C stops and reports what was found. A progress line goes to standard
 error when it is a terminal."""
+
+
+def _role_name(value: str | None) -> str | None:
+    if value is not None and not ROLE_NAME.fullmatch(value):
+        raise click.BadParameter(
+            f"{value!r} is not an IAM role name (SagelintAudit, or a path and a name: "
+            "audit/SagelintAudit)"
+        )
+    return value
 
 
 class Since(click.ParamType["datetime"]):
@@ -117,9 +132,23 @@ class Since(click.ParamType["datetime"]):
     "separate with commas, for several accounts). Without it: the credentials' own account.",
 )
 @click.option(
+    "--organization",
+    is_flag=True,
+    help="Audit every active account of the AWS Organization (ListAccounts, from the "
+    "management account or a delegated administrator), the management account included, "
+    "each through the role of --role-name. Excludes --role-arn.",
+)
+@click.option(
+    "--role-name",
+    callback=lambda ctx, param, value: _role_name(value),
+    metavar="NAME",
+    help="With --organization: the role to assume in each account "
+    "(arn:aws:iam::ACCOUNT:role/NAME).",
+)
+@click.option(
     "--external-id",
     metavar="ID",
-    help="The external ID the roles of --role-arn require (sts:ExternalId).",
+    help="The external ID the roles of --role-arn or --role-name require (sts:ExternalId).",
 )
 @click.option(
     "--endpoint-url",
@@ -173,8 +202,9 @@ class Since(click.ParamType["datetime"]):
     "--tags/--no-tags",
     default=True,
     show_default=True,
-    help="Read each job's tags (ListTags: one more call per job), for `sagelint:ignore` "
-    "suppressions and the required-tags rule.",
+    help="Read each job's tags (with Search; ListTags per job where Search is denied), for "
+    "`sagelint:ignore` suppressions and the required-tags rule. --no-tags lists jobs with "
+    "ListTrainingJobs.",
 )
 @click.option(
     "--s3/--no-s3",
@@ -215,8 +245,12 @@ def audit(ctx: click.Context, /, **values: Any) -> None:
     regions, role_arns = flat(values.pop("regions")), flat(values.pop("role_arns"))
     if values["all_regions"] and regions:
         raise click.UsageError("--region and --all-regions exclude each other")
-    if values["external_id"] and not role_arns:
-        raise click.UsageError("--external-id goes with --role-arn")
+    if values["organization"] and role_arns:
+        raise click.UsageError("--organization and --role-arn exclude each other")
+    if values["organization"] != bool(values["role_name"]):
+        raise click.UsageError("--organization and --role-name go together")
+    if values["external_id"] and not (role_arns or values["organization"]):
+        raise click.UsageError("--external-id goes with --role-arn or --organization")
     from pathlib import Path
 
     from sagelint.aws import AuditOptions
@@ -226,6 +260,8 @@ def audit(ctx: click.Context, /, **values: Any) -> None:
         regions=tuple(dict.fromkeys(regions)),
         all_regions=values["all_regions"],
         role_arns=tuple(dict.fromkeys(role_arns)),
+        organization=values["organization"],
+        role_name=values["role_name"],
         external_id=values["external_id"],
         profile=values["profile"],
         endpoint_url=values["endpoint_url"] or None,
