@@ -3,17 +3,18 @@
     python bench/bench_audit.py [--jobs 1000] [--jobs 10000] [--latency 0.05] [--repeat 3]
                                 [--no-custodian] [--custodian-latency-up-to 1000]
 
-For each --jobs N: start moto_server (127.0.0.1, a free port), create N training jobs with
+For each --jobs N: start moto_server (127.0.0.1, a free port; its Search of training jobs
+answering a page at a time, as AWS does: tests/moto_search_pages.py), create N training jobs with
 boto3 (realistic ones, from bench/generate.py; 20 datasets of 8 objects in S3), then time:
 
 - the floor: a plain boto3 ListTrainingJobs + DescribeTrainingJob loop with 16 threads
   (bench/audit_floor.py), nothing checked;
-- Search alone: boto3 paging through Search (bench/audit_floor.py --search-only), what the
-  default audit's listing costs by itself (moto answers every job in one page);
+- Search alone: boto3 paging through Search (bench/audit_floor.py --search-only), 100 jobs a
+  page: what the default audit's tags cost by themselves;
 - `sagelint audit --no-tags --no-s3`: the same calls as the floor, every rule checked;
-- `sagelint audit --no-s3`: Search (jobs and tags), DescribeTrainingJob, and ListTrainingJobs
-  for the jobs of the last hour (all of them here: the worst case); what Cloud Custodian reads
-  too, which it reads with ListTrainingJobs, DescribeTrainingJob and ListTags per job;
+- `sagelint audit --no-s3`: the floor's calls and Search (the tags, 100 jobs a call): what Cloud
+  Custodian reads too, which it reads with ListTrainingJobs, DescribeTrainingJob and ListTags
+  per job;
 - `sagelint audit`: the default (tags, and the S3 listings of the S3-aware rules);
 - Cloud Custodian (`pip install c7n` into bench/out/.c7n-venv, made once), an aws.sagemaker-job
   policy with StatusEquals: Completed (its default query lists only InProgress jobs, and moto
@@ -181,7 +182,10 @@ class Runs:
 
 def bench(count: int, args: argparse.Namespace, custodian: Path | None) -> dict[str, Any]:
     result: dict[str, Any] = {"jobs": count}
-    with moto_server() as url, tempfile.TemporaryDirectory(prefix="sagelint-audit-") as tmp:
+    with (
+        moto_server(search_pages=True) as url,
+        tempfile.TemporaryDirectory(prefix="sagelint-audit-") as tmp,
+    ):
         folder = Path(tmp)
         start = time.perf_counter()
         create_account(url, count)

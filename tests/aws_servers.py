@@ -23,10 +23,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def moto_server(timeout: float = 30.0) -> Iterator[str]:
-    """Start ``moto_server`` on 127.0.0.1 and a free port; its URL; stopped on exit."""
+def moto_server(timeout: float = 30.0, search_pages: bool = False) -> Iterator[str]:
+    """Start ``moto_server`` on 127.0.0.1 and a free port; its URL; stopped on exit. With
+    ``search_pages``, its Search of training jobs answers a page at a time, as AWS does
+    (tests/moto_search_pages.py)."""
     port = free_port()
-    command = [str(SCRIPTS / "moto_server"), "-H", "127.0.0.1", "-p", str(port)]
+    server = [str(SCRIPTS / "moto_server")]
+    if search_pages:
+        server = [sys.executable, str(Path(__file__).with_name("moto_search_pages.py"))]
+    command = [*server, "-H", "127.0.0.1", "-p", str(port)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:

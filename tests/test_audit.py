@@ -7,7 +7,6 @@ import contextlib
 import json
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -93,15 +92,17 @@ def test_listing_pages_through_every_job_a_page_of_100_at_a_time() -> None:
     assert "NextToken" not in listings[0] and all("NextToken" in p for p in listings[1:])
 
 
-def test_search_lists_the_jobs_newest_first_with_the_filters_applied_by_the_service() -> None:
+def test_search_gives_the_tags_newest_first_with_the_filters_applied_by_the_service() -> None:
     create_jobs("us-east-1", 5, "keep", **ISOLATION_OFF)
     create_jobs("us-east-1", 5, "other", **ISOLATION_OFF)
     session, wire = wired_session()
     found, linter = run_audit(session, status="Completed", name_contains="keep", max_jobs=3)
+    (listing,) = [p for op, p in wire.params if op == "ListTrainingJobs"]
+    assert listing["MaxResults"] == 3
     (params,) = [p for op, p in wire.params if op == "Search"]
     assert params["Resource"] == "TrainingJob"
     assert params["SortBy"] == "CreationTime" and params["SortOrder"] == "Descending"
-    assert params["MaxResults"] == 3
+    assert params["MaxResults"] == 100
     assert params["SearchExpression"] == {
         "Filters": [
             {"Name": "TrainingJobStatus", "Operator": "Equals", "Value": "Completed"},
@@ -110,11 +111,10 @@ def test_search_lists_the_jobs_newest_first_with_the_filters_applied_by_the_serv
     }
     assert linter.jobs_checked == 3
     assert {f.job for f in found} <= {f"keep-{i:04d}" for i in range(5)}
-    # Search gave the three jobs asked for: nothing is left for the listing of the newest to add.
-    assert wire.calls["ListTags"] == 0
+    assert wire.calls["ListTags"] == 0  # Search gave the tags of the three jobs listed
 
 
-def test_since_is_a_search_filter_and_the_newest_jobs_are_listed_too() -> None:
+def test_since_is_a_filter_of_the_listing_and_of_search() -> None:
     create_jobs("us-east-1", 4, "keep", **ISOLATION_OFF)
     session, wire = wired_session()
     since = parse_since("7d")
@@ -125,14 +125,12 @@ def test_since_is_a_search_filter_and_the_newest_jobs_are_listed_too() -> None:
         "Operator": "GreaterThanOrEqualTo",
         "Value": since.strftime("%Y-%m-%dT%H:%M:%S"),  # Search's timestamps: to the second
     }
-    # The jobs created in the last hour, which Search may not know yet, are listed too.
     (listing,) = [p for op, p in wire.params if op == "ListTrainingJobs"]
     assert listing["NameContains"] == "keep"
     assert abs(listing["LastModifiedTimeAfter"] - since.timestamp()) < 1
-    assert abs(listing["CreationTimeAfter"] - (time.time() - 3600)) < 60
     # moto 5.2 compares every Search filter but Contains and NotEquals for equality, so its
-    # Search answers no job here (AWS would answer all four): the four come from the listing,
-    # their tags from ListTags; each is checked once.
+    # Search answers no job here (AWS would answer all four): as for jobs Search does not know
+    # yet, the tags of the four jobs listed are read with ListTags; each job is checked once.
     assert wire.calls["ListTags"] == 4
     assert linter.jobs_checked == 4
     assert sorted(str(f.job) for f in found) == [f"keep-{i:04d}" for i in range(4)]
@@ -214,6 +212,28 @@ def test_search_denied_is_said_once_per_region_and_tags_are_read_with_list_tags(
     ]
 
 
+def test_search_is_read_a_page_at_a_time_as_the_listing_goes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Search answering 100 records a call, as AWS does (tests/moto_search_pages.py): one call
+    per 100 jobs listed, no ListTags call; read no further than the listing goes."""
+    from moto.sagemaker.responses import SageMakerResponse
+
+    from tests import moto_search_pages
+
+    monkeypatch.setattr(SageMakerResponse, "search", SageMakerResponse.search)  # put back after
+    moto_search_pages.apply()
+    create_jobs("us-east-1", 250, **ISOLATION_OFF)
+    session, wire = wired_session()
+    found, linter = run_audit(session, s3=False)
+    assert linter.jobs_checked == 250 and by_rule(found) == {"SM104": 250}
+    assert wire.calls["ListTrainingJobs"] == wire.calls["Search"] == 3
+    assert wire.calls["ListTags"] == 0
+    session, wire = wired_session()
+    run_audit(session, s3=False, max_jobs=150)
+    assert wire.calls["ListTrainingJobs"] == wire.calls["Search"] == 2
+
+
 def test_a_job_search_does_not_know_yet_is_listed_and_checked_once() -> None:
     """Search is eventually consistent: its answer from before the newest job was created, as
     an index that lags would give it, and the audit still checks every job, once."""
@@ -233,7 +253,7 @@ def test_a_job_search_does_not_know_yet_is_listed_and_checked_once() -> None:
     assert sorted(str(f.job) for f in found) == ["old-0000", "old-0001", "old-0002"]
     assert wire.calls["DescribeTrainingJob"] == 4
     assert wire.calls["ListTags"] == 1  # the new job's: Search did not give them
-    assert wire.calls["ListTrainingJobs"] == 1
+    assert wire.calls["ListTrainingJobs"] == wire.calls["Search"] == 1
 
 
 def _search_answer() -> str:
@@ -339,22 +359,42 @@ def test_a_region_that_answers_access_denied_is_reported_once(
     )
     assert error.message.endswith("; the jobs of this region were not checked")
     assert by_rule(found)["SM104"] == 3 and linter.jobs_checked == 3
-    (note,) = capsys.readouterr().err.splitlines()
-    assert note.startswith(f"sagelint: account {ACCOUNT}, region eu-south-2: Search is denied")
+    assert capsys.readouterr().err == ""  # no job listed: Search was not asked
 
 
 def test_a_timeout_is_reported_once_and_the_rest_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
     create_jobs("us-east-1", 2, **ISOLATION_OFF)
     create_jobs("eu-west-1", 2, "west", **ISOLATION_OFF)
-    session, wire = wired_session(Fault("Search", region="eu-west-1", timeout=True))
+    session, wire = wired_session(Fault("ListTrainingJobs", region="eu-west-1", timeout=True))
     found, _ = run_audit(session, regions=("us-east-1", "eu-west-1"))
     (error,) = errors(found)
     assert error.path == f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:*"
+    assert error.message.startswith(
+        f"ListTrainingJobs failed in account {ACCOUNT}, region eu-west-1: "
+    )
+    assert "timed out" in error.message
+    assert wire.regions["ListTrainingJobs", "eu-west-1"] == 2  # retried once
+    assert sorted(str(f.job) for f in found if f.rule == "SM104") == ["job-0000", "job-0001"]
+
+
+def test_search_timing_out_is_one_error_and_the_tags_are_read_with_list_tags(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
+    exempt = [{"Key": "sagelint:ignore", "Value": "SM104"}]
+    create_jobs("us-east-1", 2, "east", Tags=exempt, **ISOLATION_OFF)
+    create_jobs("eu-west-1", 2, "west", Tags=exempt, **ISOLATION_OFF)
+    session, wire = wired_session(Fault("Search", region="eu-west-1", timeout=True))
+    found, linter = run_audit(session, regions=("us-east-1", "eu-west-1"))
+    (error,) = found
+    assert error.path == f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:*"
     assert error.message.startswith(f"Search failed in account {ACCOUNT}, region eu-west-1: ")
     assert "timed out" in error.message
-    assert wire.regions["Search", "eu-west-1"] == 2  # retried once
-    assert sorted(str(f.job) for f in found if f.rule == "SM104") == ["job-0000", "job-0001"]
+    assert error.message.endswith("; the tags of the jobs after it were read with ListTags")
+    assert wire.regions["Search", "eu-west-1"] == 2  # retried once, then not asked again
+    assert wire.regions["ListTags", "eu-west-1"] == 2 and wire.calls["ListTags"] == 2
+    assert linter.jobs_checked == 4 and linter.suppressed["tag"] == 4  # nothing lost
 
 
 def test_a_listing_that_fails_midway_keeps_what_was_listed(

@@ -112,7 +112,10 @@ SEARCH_GARBAGE = {
     "array": (b"[]", "the response was not a JSON object"),
     "empty object": (b"{}", "Results is missing from the response"),
     "number": (b'{"Results": 5}', "Results in the response is not a list"),
-    "result not an object": (b'{"Results": [5]}', "the response does not have"),
+    "result not an object": (
+        b'{"Results": [5]}',
+        "the response does not have the shape of the operation's answer",
+    ),
     "result of another resource": (
         b'{"Results": [{"Experiment": {"ExperimentName": "x"}}]}',
         "a result in the response is not a training job",
@@ -121,12 +124,15 @@ SEARCH_GARBAGE = {
         b'{"Results": [{"TrainingJob": {"TrainingJobArn": "arn:x"}}]}',
         "a training job summary in the response has no TrainingJobName",
     ),
-    "token not a string": (b'{"Results": [], "NextToken": 7}', "NextToken in the response is not"),
+    "token not a string": (
+        b'{"Results": [], "NextToken": 7}',
+        "NextToken in the response is not a string",
+    ),
 }
 
 
 @pytest.mark.parametrize("body, why", SEARCH_GARBAGE.values(), ids=SEARCH_GARBAGE.keys())
-def test_a_search_answer_that_cannot_be_read_is_one_error_on_the_region(
+def test_a_search_answer_that_cannot_be_read_is_one_error_and_no_job_is_lost(
     proxy: FaultProxy, body: bytes, why: str
 ) -> None:
     create_jobs("us-east-1", 2, **ISOLATION_OFF)
@@ -135,13 +141,13 @@ def test_a_search_answer_that_cannot_be_read_is_one_error_on_the_region(
     assert result.exit_code == 2, result.output
     (error,) = errors(report)
     assert error["path"] == REGION_ARN and error["job"] is None
-    assert error["message"].startswith(
-        f"Search failed in account {ACCOUNT}, region us-east-1: {why}"
+    assert error["message"] == (
+        f"Search failed in account {ACCOUNT}, region us-east-1: {why}; the tags of the jobs "
+        "after it were read with ListTags"
     ), error["message"]
-    assert error["message"].endswith("; the jobs of this region were not checked")
     assert "html" not in result.output and "secret" not in result.output
-    assert report["summary"]["jobs"] == 0
-    assert proxy.calls["ListTags"] == 0  # not taken for a denial
+    assert found(report) == ["job-0000", "job-0001"] and report["summary"]["jobs"] == 2
+    assert proxy.calls["Search"] == 1 and proxy.calls["ListTags"] == 2
 
 
 @pytest.mark.parametrize("body, why", LIST_GARBAGE.values(), ids=LIST_GARBAGE.keys())
@@ -174,19 +180,25 @@ def test_garbage_on_the_second_search_page_keeps_the_first_and_says_so(
     proxy: FaultProxy,
 ) -> None:
     """moto's Search answers in one page: the first page here is written as AWS would send it,
-    and the second is garbage."""
-    create_jobs("us-east-1", 3, **ISOLATION_OFF)
-    first = {"Results": [search_record("job-0002"), search_record("job-0001")], "NextToken": "p2"}
+    and the second is garbage. The tags of the first page's jobs are Search's, the third
+    job's are read with ListTags."""
+    exempt = [{"Key": "sagelint:ignore", "Value": "SM104"}]
+    create_jobs("us-east-1", 3, Tags=exempt, **ISOLATION_OFF)
+    first = {
+        "Results": [search_record("job-0000", exempt), search_record("job-0001", exempt)],
+        "NextToken": "p2",
+    }
     proxy.add(answer("Search", first, times=1), answer("Search", NOT_JSON, contains=b"p2"))
     result, report = audit(proxy, "--no-s3")
     assert result.exit_code == 2, result.output
-    assert found(report) == ["job-0001", "job-0002"] and report["summary"]["jobs"] == 2
+    assert found(report) == [] and report["summary"]["jobs"] == 3
+    assert report["summary"]["suppressed"] == {"tag": 3}
     (error,) = errors(report)
     assert error["message"] == (
-        f"Search failed in account {ACCOUNT}, region us-east-1 after 2 jobs: the response was "
-        "not JSON; the rest of the region was not checked"
+        f"Search failed in account {ACCOUNT}, region us-east-1: the response was not JSON; the "
+        "tags of the jobs after it were read with ListTags"
     )
-    assert proxy.calls["Search"] == 2 and proxy.calls["ListTags"] == 0
+    assert proxy.calls["Search"] == 2 and proxy.calls["ListTags"] == 1
 
 
 def test_tags_of_a_search_record_that_cannot_be_read_are_asked_of_list_tags(
@@ -509,15 +521,14 @@ def test_an_unreachable_sagemaker_endpoint_is_one_error_per_region_in_seconds(
         f"arn:aws:sagemaker:{region}:{ACCOUNT}:*" for region in ("eu-west-1", "us-east-1")
     ]
     assert all("cannot connect" in f["message"] for f in errors(report))
-    assert all(f["message"].startswith("Search failed") for f in errors(report))
-    # Once per region, naming the call that met it first: Search, or the listing of the newest
-    # jobs made beside it.
+    assert all(f["message"].startswith("ListTrainingJobs failed") for f in errors(report))
+    # Once per region, naming the call that met it: the listing (Search is not asked).
     said = sorted(done.stderr.splitlines())
     assert len(said) == 2, said
     for line, region in zip(said, ("eu-west-1", "us-east-1"), strict=True):
         assert re.fullmatch(
             f"sagelint: {region}: cannot connect to {re.escape(closed)} "
-            r"\((Search|ListTrainingJobs), attempt 1 of at most 2\); retrying",
+            r"\(ListTrainingJobs, attempt 1 of at most 2\); retrying",
             line,
         ), line
 

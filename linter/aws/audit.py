@@ -9,24 +9,25 @@ described jobs come back to the calling thread, which lints them and yields the 
 region has a fixed number of "tickets" that bound its jobs between listing and reporting, so
 memory stays flat however many jobs an account holds.
 
-Which jobs a region has (:meth:`_Audit.jobs`):
+Which jobs a region has, and their tags:
 
-- Search (:func:`~sagelint.aws.fetch.search_jobs`): the jobs and their tags, 100 a call, in
-  place of a ListTags call per job. Search is eventually consistent: a job created moments ago
-  may not be in its index yet. So, while Search is paged through, ListTrainingJobs lists the
-  jobs created in the last hour (:data:`RECENT`), and those Search did not give are described
-  and their tags read with ListTags. Search's lag is not documented and is seconds in
-  practice; an hour is a wide margin that costs one ListTrainingJobs call per 100 jobs created
-  in that hour, made beside Search's, and their summaries and ARNs while the region is listed.
-  No job is checked twice: a recent job Search gave is known by its ARN, an older one is not
-  listed again. (The benchmark's jobs are all recent: its worst case.)
-- Search denied (AccessDenied): said once per account and region; ListTrainingJobs then lists
-  every job and ListTags reads each job's tags.
-- ``--no-tags``: ListTrainingJobs alone, the calls of the floor.
+- ListTrainingJobs lists the jobs, a page of 100 at a time, with the filters applied by the
+  service: the listing decides which jobs are checked, with or without tags.
+- Search gives their tags, 100 jobs a call, in place of one ListTags call per job
+  (:class:`~sagelint.aws.fetch.SearchedTags`). It is read beside the listing, a page at a time
+  as the listing goes, both sorted by CreationTime, newest first; only the records read ahead
+  of the listing are held. Search is eventually consistent: a job its index does not know yet
+  (created moments ago) is not among its records, and that job's tags are read with ListTags.
+  So no job is missed or checked twice, whatever Search's lag (which AWS does not state), and
+  the cost is one Search call per 100 jobs on top of the floor's list+describe calls.
+- Search denied (AccessDenied): said once per account and region, and ListTags reads each
+  job's tags. Search failing otherwise (a timeout, an answer that cannot be read): one SM004 on
+  the region, and ListTags reads the tags of the jobs after it: nothing is lost.
+- ``--no-tags``: no Search, no ListTags: the calls of the floor. With ``--cache``, an unchanged
+  job needs no tags: Search is read only as far as the jobs that changed.
 
-What a Search record may lag is the job's tags and LastModifiedTime (a job changed in the last
-seconds): the job itself is described, so only its tags, and the stamp ``--cache`` keeps, can
-be a moment behind until the next audit.
+What a Search record may lag is the job's tags (changed in the last seconds): only they can be
+a moment behind, until the next audit; the job itself is described.
 
 The order of the report, whatever order the threads finish in: accounts by id, each account's
 regions by name, each region's jobs in the order the region lists them (newest first), each
@@ -51,11 +52,11 @@ import re
 import sys
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sagelint.aws.cache import AuditCache, CachedJob, options_key
 from sagelint.aws.connect import (
@@ -70,7 +71,7 @@ from sagelint.aws.connect import (
     resolve_accounts,
 )
 from sagelint.aws.errors import describe_error, error_code, is_aws_error
-from sagelint.aws.fetch import describe_job, earlier, job_tags, list_jobs, search_jobs
+from sagelint.aws.fetch import SearchedTags, describe_job, job_tags, list_jobs, search_jobs
 from sagelint.aws.lint_s3 import s3_failure_message
 from sagelint.aws.options import AuditError, AuditOptions
 from sagelint.aws.progress import Progress
@@ -87,15 +88,11 @@ from sagelint.s3_listing import s3_aware, s3_requests
 
 if TYPE_CHECKING:
     import boto3
-    from mypy_boto3_sagemaker import SageMakerClient
     from sagelint.engine import Linter
     from sagelint.rule_api import Rule
 
 _JOB_GONE = re.compile(r"could not find|not found|does not exist", re.IGNORECASE)
-# Jobs created this recently are listed with ListTrainingJobs too: Search may not know them yet.
-RECENT = timedelta(hours=1)
 _DENIED = frozenset({"AccessDeniedException", "AccessDenied"})
-_T = TypeVar("_T")
 
 
 def aws_error(path: str, message: str, job: str | None = None, pointer: str = "") -> Finding:
@@ -117,6 +114,7 @@ class _Stream:
     arrived: dict[int, _Result] = field(default_factory=dict)
     next: int = 0
     end: _Listed | None = None
+    search_error: str | None = None  # why Search failed, when it did (not denied)
 
 
 @dataclass
@@ -145,7 +143,6 @@ class _Listed:
 
     stream: _Stream
     count: int
-    operation: str = ""
     error: str | None = None
     internal: bool = False
 
@@ -294,7 +291,13 @@ class _Audit:
         place = 0
         try:
             client = self.clients.sagemaker(target.account.session, target.region)
-            for summary, tags in self.jobs(client, target):
+            options = self.options
+            searched = None
+            if options.tags:
+                searched = SearchedTags(
+                    search_jobs(client, options.search_filters(), options.since)
+                )
+            for summary in list_jobs(client, options.filters(), options.max_jobs):
                 while not stream.tickets.acquire(timeout=0.5):
                     if self.stop.is_set():
                         raise _Stop
@@ -307,6 +310,7 @@ class _Audit:
                 if cached is not None:
                     self.results.put(_Cached(stream, place, summary, *cached))
                 else:
+                    tags = self._tags(searched, stream, summary)
                     self.work.put((stream, place, summary, tags))
                 place += 1
         except _Stop:
@@ -314,58 +318,32 @@ class _Audit:
         except Exception as error:
             target.state = "failed"
             if is_aws_error(error):
-                return _Listed(stream, place, target.operation, describe_error(error))
-            why = f"internal error ({type(error).__name__}): {error}"
-            return _Listed(stream, place, target.operation, why, True)
+                return _Listed(stream, place, describe_error(error))
+            return _Listed(stream, place, f"internal error ({type(error).__name__}): {error}", True)
         target.state = "listed"
         return _Listed(stream, place)
 
-    def jobs(
-        self, client: SageMakerClient, target: Target
-    ) -> Iterator[tuple[dict[str, Any], dict[str, str] | None]]:
-        """The region's jobs (summaries) with their tags when the listing gives them (None:
-        ListTags is asked): Search, then the jobs created since :data:`RECENT` that Search did
-        not give, listed by ListTrainingJobs meanwhile; every job from ListTrainingJobs when
-        Search is denied or tags are not wanted. At most ``max_jobs`` in all."""
-        options = self.options
-        filters = options.filters()
-        given = 0
-        seen: set[str] = set()  # the recent jobs Search gave
-        newest: Future[list[dict[str, Any]]] | None = None
-        if options.tags:
-            recent = datetime.now(UTC) - RECENT
-            window = {**filters, "CreationTimeAfter": recent}
-            newest = _beside(lambda: list(list_jobs(client, window, None)))
-            target.operation = "Search"
-            try:
-                for summary, tags in search_jobs(
-                    client, options.search_filters(), options.max_jobs, options.since
-                ):
-                    if not earlier(summary.get("CreationTime"), recent):
-                        seen.add(summary["TrainingJobArn"])
-                    given += 1
-                    yield summary, tags
-            except Exception as error:
-                if given or error_code(error) not in _DENIED:
-                    raise
-                newest = None
-                self.said.put(
-                    f"account {target.account.id}, region {target.region}: Search is denied "
-                    f"({describe_error(error)}): tags read with ListTags per job"
-                )
-            target.operation = "ListTrainingJobs"
-        left = None if options.max_jobs is None else options.max_jobs - given
-        if left is not None and left <= 0:
-            return
-        rest = newest.result() if newest else list_jobs(client, filters, left)
-        for summary in rest:
-            if summary["TrainingJobArn"] in seen:
-                continue
-            yield summary, None
-            if left is not None:
-                left -= 1
-                if not left:
-                    return
+    def _tags(
+        self, searched: SearchedTags | None, stream: _Stream, summary: dict[str, Any]
+    ) -> dict[str, str] | None:
+        """The job's tags from Search; None for ListTags to be asked (Search does not know the
+        job, or failed: said once)."""
+        if searched is None:
+            return None
+        try:
+            return searched.of(summary)
+        except Exception as error:
+            if not is_aws_error(error):
+                raise
+            if error_code(error) not in _DENIED:
+                stream.search_error = describe_error(error)
+                return None
+            target = stream.target
+            self.said.put(
+                f"account {target.account.id}, region {target.region}: Search is denied "
+                f"({describe_error(error)}): tags read with ListTags per job"
+            )
+            return None
 
     # -- describing, in worker threads
 
@@ -484,20 +462,6 @@ class _Audit:
                     result.stream.arrived[result.place] = result
 
 
-def _beside(make: Callable[[], _T]) -> Future[_T]:
-    """``make()`` in a thread of its own (a daemon: Ctrl-C does not wait for it)."""
-    future: Future[_T] = Future()
-
-    def run() -> None:
-        try:
-            future.set_result(make())
-        except BaseException as error:  # raised again for whoever takes the result
-            future.set_exception(error)
-
-    threading.Thread(target=run, daemon=True, name="sagelint-list-newest").start()
-    return future
-
-
 def _stamp(value: Any) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
@@ -558,6 +522,8 @@ def _documents(run: _Audit, progress: Progress | None) -> Iterator[Document | Fi
             if isinstance(outcome, _Listed):
                 if outcome.error is not None:
                     yield _listing_error(outcome)
+                if outcome.stream.search_error is not None:
+                    yield _search_error(outcome.stream)
                 continue
             summary = outcome.summary
             arn, name = str(summary["TrainingJobArn"]), str(summary["TrainingJobName"])
@@ -599,12 +565,22 @@ def _listing_error(outcome: _Listed) -> Finding:
     return Finding(
         code,
         "error",
-        f"{outcome.operation} failed in account {account.id}, region {target.region}{what}",
+        f"ListTrainingJobs failed in account {account.id}, region {target.region}{what}",
         account.pseudo_arn(target.region),
         1,
         1,
         "",
         None,
+    )
+
+
+def _search_error(stream: _Stream) -> Finding:
+    target = stream.target
+    account = target.account
+    return aws_error(
+        account.pseudo_arn(target.region),
+        f"Search failed in account {account.id}, region {target.region}: "
+        f"{stream.search_error}; the tags of the jobs after it were read with ListTags",
     )
 
 

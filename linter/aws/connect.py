@@ -77,8 +77,7 @@ class Account:
 class Target:
     """One account and region to audit, and how far it has got: jobs listed (by its lister
     thread) and processed (by the calling thread), whether the calling thread has seen the end
-    of its listing, the state of the listing (waiting, listing, listed, failed) and the
-    operation it is calling (Search or ListTrainingJobs)."""
+    of its listing and the state of the listing (waiting, listing, listed, failed)."""
 
     account: Account
     region: str
@@ -86,7 +85,6 @@ class Target:
     processed: int = 0
     ended: bool = False
     state: str = "waiting"
-    operation: str = "ListTrainingJobs"
 
     def open(self) -> bool:
         return not self.ended or self.processed < self.listed

@@ -8,11 +8,11 @@ It lacks ``RemoteDebugConfig`` (read by SM108, a security rule on by default),
 ``ProfilerRuleConfigurations`` (SM210's output locations), ``ServerlessJobConfig``,
 ``InfraCheckConfig``, ``MlflowConfig``, ``MlflowDetails``, ``ProfilerRuleEvaluationStatuses``,
 ``ProfilingStatus``, ``ProgressInfo`` and ``BillableTokenCount``. So the audit describes every
-job it checks and takes from Search what DescribeTrainingJob lacks: the job list and the tags,
-100 jobs a call, in place of one ListTags call per job. (Linting Search's record alone would
-leave SM108 and SM210 blind, and plugin rules and schema policies may read any member; a
+job it checks and takes from Search what DescribeTrainingJob lacks: the tags, 100 jobs a call,
+in place of one ListTags call per job (:class:`SearchedTags`). (Linting Search's record alone
+would leave SM108 and SM210 blind, and plugin rules and schema policies may read any member; a
 ``--save`` file is a whole DescribeTrainingJob response; and a record may lag the job: see
-:mod:`sagelint.aws.audit`, which also lists what Search may not know yet.)
+:mod:`sagelint.aws.audit`.)
 
 Every AWS answer is read through :func:`call`: a response that is not JSON (or XML), or not the
 shape of the operation's answer, raises :class:`~sagelint.aws.errors.BadResponse` whichever
@@ -24,6 +24,7 @@ answer that lacks or mistypes a member the audit relies on (:data:`EXPECTED`).
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
 LIST_PAGE = 100  # ListTrainingJobs' largest page, and Search's
+AHEAD = 1_000  # Search records read ahead of the listing, at most (SearchedTags)
 # The members of a ListTrainingJobs summary (what the audit keeps of a Search record).
 SUMMARY = (
     "TrainingJobName",
@@ -217,10 +219,7 @@ def _check_summary(summary: Any, operation: str = "ListTrainingJobs") -> None:
 
 
 def search_jobs(
-    client: SageMakerClient,
-    filters: Sequence[Mapping[str, str]],
-    max_jobs: int | None,
-    since: datetime | None = None,
+    client: SageMakerClient, filters: Sequence[Mapping[str, str]], since: datetime | None = None
 ) -> Iterator[tuple[dict[str, Any], dict[str, str] | None]]:
     """Training jobs with their tags, newest first, a page (up to 100) at a time (Search): each
     job's summary (the members of a ListTrainingJobs summary) and its tags, None when the
@@ -228,14 +227,13 @@ def search_jobs(
     filters, applied by the service; ``since`` is applied again to what it answers, to the
     microsecond. A page that cannot be read raises :class:`BadResponse` before any of its
     jobs is given."""
-    listed = 0
     token: str | None = None
     while True:
         params: dict[str, Any] = {
             "Resource": "TrainingJob",
             "SortBy": "CreationTime",
             "SortOrder": "Descending",
-            "MaxResults": LIST_PAGE if max_jobs is None else min(LIST_PAGE, max_jobs - listed),
+            "MaxResults": LIST_PAGE,
         }
         if filters:
             params["SearchExpression"] = {"Filters": [dict(item) for item in filters]}
@@ -244,21 +242,61 @@ def search_jobs(
         page = call("Search", client.search, **params)
         records = [_record(result) for result in page["Results"]]
         for summary, tags in records:
-            if since is not None and earlier(summary.get("LastModifiedTime"), since, True):
-                continue
-            yield summary, tags
-            listed += 1
-            if max_jobs is not None and listed >= max_jobs:
-                return
+            if since is None or not earlier(summary.get("LastModifiedTime"), since, True):
+                yield summary, tags
         token = page.get("NextToken")
         if not token:
             return
 
 
-def earlier(value: Any, moment: datetime, or_equal: bool = False) -> bool:
-    """Whether ``value`` is a time (with its zone, as botocore reads them) before ``moment``
-    (or at it); False for anything else."""
-    if not isinstance(value, datetime) or value.tzinfo is None:
+class SearchedTags:
+    """The tags of the jobs of a listing (ListTrainingJobs) from Search, read a page at a time
+    as the listing goes. Both are asked for the same order (CreationTime, newest first), so a
+    job's record is among the few Search has read ahead of the listing, or Search does not know
+    the job (yet: its index is eventually consistent) and :meth:`of` gives None, for ListTags to
+    be asked. The listing decides which jobs there are; Search only saves ListTags calls. Search
+    is read once, forwards; at most :data:`AHEAD` records are held, and a job Search does not
+    know costs at most that many records read ahead."""
+
+    def __init__(self, records: Iterator[tuple[dict[str, Any], dict[str, str] | None]]) -> None:
+        self._records = records
+        # ARN -> tags of the records read and not yet asked for, in Search's order
+        self._ahead: OrderedDict[str, dict[str, str] | None] = OrderedDict()
+        self.ended = False
+
+    def of(self, summary: Mapping[str, Any]) -> dict[str, str] | None:
+        """The tags of the job of ``summary`` (the listing's next), or None when Search does
+        not give them. Raises what Search raises, once: then it gives what it has read."""
+        arn = summary["TrainingJobArn"]
+        read = 0
+        while arn not in self._ahead and not self.ended and read < AHEAD:
+            try:
+                record, tags = next(self._records)
+            except StopIteration:
+                self.ended = True
+                break
+            except BaseException:
+                self.ended = True
+                raise
+            read += 1
+            if len(self._ahead) >= AHEAD:
+                self._ahead.popitem(last=False)
+            self._ahead[record["TrainingJobArn"]] = tags
+        if arn not in self._ahead:
+            return None
+        # In the listing's order, the records before this job's are jobs the listing has passed.
+        while True:
+            key, tags = self._ahead.popitem(last=False)
+            if key == arn:
+                return tags
+
+
+def earlier(value: Any, moment: Any, or_equal: bool = False) -> bool:
+    """Whether ``value`` and ``moment`` are times (with their zones, as botocore reads them) and
+    ``value`` is before ``moment`` (or at it); False for anything else."""
+    if not (isinstance(value, datetime) and isinstance(moment, datetime)):
+        return False
+    if value.tzinfo is None or moment.tzinfo is None:
         return False
     return value <= moment if or_equal else value < moment
 

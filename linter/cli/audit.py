@@ -39,8 +39,8 @@ ROLE_NAME = re.compile(r"[\w+=,.@-]+(/[\w+=,.@-]+)*")  # a role's name, after it
 DESCRIPTION = """\
 Audit the training jobs of live AWS accounts with the same rules and reports as lint.
 
-Lists every training job of each region with its tags (Search, 100 jobs a call, newest first,
-with the filters applied by the service; ListTrainingJobs for the jobs of the last hour that
+Lists every training job of each region (ListTrainingJobs, newest first, with the filters
+applied by the service), reads their tags with Search (100 jobs a call; ListTags for a job
 Search does not know yet), describes each (DescribeTrainingJob), lists the S3 data the S3-aware
 rules need, and reports the findings as they come, by account, region and job (newest first).
 Each finding names the job's ARN (account, region, job) and its name.
@@ -203,8 +203,7 @@ class Since(click.ParamType["datetime"]):
     default=True,
     show_default=True,
     help="Read each job's tags (with Search; ListTags per job where Search is denied), for "
-    "`sagelint:ignore` suppressions and the required-tags rule. --no-tags lists jobs with "
-    "ListTrainingJobs.",
+    "`sagelint:ignore` suppressions and the required-tags rule.",
 )
 @click.option(
     "--s3/--no-s3",
