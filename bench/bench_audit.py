@@ -4,7 +4,7 @@
                                 [--no-custodian] [--custodian-latency-up-to 1000]
 
 For each --jobs N: start moto_server (127.0.0.1, a free port; its Search of training jobs
-answering a page at a time, as AWS does: tests/moto_search_pages.py), create N training jobs with
+answering a page at a time, as AWS does: tests/moto_search.py), create N training jobs with
 boto3 (realistic ones, from bench/generate.py; 20 datasets of 8 objects in S3), then time:
 
 - the floor: a plain boto3 ListTrainingJobs + DescribeTrainingJob loop with 16 threads
@@ -183,7 +183,7 @@ class Runs:
 def bench(count: int, args: argparse.Namespace, custodian: Path | None) -> dict[str, Any]:
     result: dict[str, Any] = {"jobs": count}
     with (
-        moto_server(search_pages=True) as url,
+        moto_server() as url,
         tempfile.TemporaryDirectory(prefix="sagelint-audit-") as tmp,
     ):
         folder = Path(tmp)

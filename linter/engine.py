@@ -22,7 +22,7 @@ from sagelint.document_rules import (
 )
 from sagelint.findings import Finding
 from sagelint.globs import compile_globs
-from sagelint.job import Job, JobResource
+from sagelint.job import IGNORE_TAG, Job, JobResource
 from sagelint.load.loaders import (
     DEFAULT_MAX_DOCUMENT_SIZE,
     STDIN,
@@ -40,8 +40,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from sagelint.findings import Severity
-
-IGNORE_TAG = "sagelint:ignore"
 
 
 class Options(NamedTuple):

@@ -152,6 +152,10 @@ def known(value: Any) -> Any:
     return None if is_unknown(value) else value
 
 
+# The tag whose value names the rules a job's findings are suppressed for (the engine applies it).
+IGNORE_TAG = "sagelint:ignore"
+
+
 class Job(NamedTuple):
     kind: Kind
     data: Mapping[str, Any]

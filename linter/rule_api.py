@@ -60,8 +60,11 @@ class Rule:
     until one is set. ``s3_requests`` (S3-aware rules) says what the rule needs S3 to say to check a
     job (listings, bucket regions): ``sagelint audit`` and ``sagelint lint --s3`` ask and attach
     the answers to the job (:attr:`sagelint.job.Job.s3`, :attr:`~sagelint.job.Job.bucket_regions`);
-    without them the rule finds nothing. Rules compare by
-    identity: two rules are never the same rule.
+    without them the rule finds nothing. ``reads_tags``: the rule reads the job's tags
+    (:attr:`sagelint.job.Job.tags`) beyond the ``sagelint:ignore`` tag that suppresses findings:
+    ``sagelint audit`` then reads every job's tags, where it otherwise reads only the
+    ``sagelint:ignore`` tags (the tags of the other jobs are then None: unknown). Rules compare
+    by identity: two rules are never the same rule.
     """
 
     code: str
@@ -76,6 +79,7 @@ class Rule:
     compliance: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
     s3_requests: S3Requests | None = None
+    reads_tags: bool = False
     # Where the rule comes from, as `sagelint rules` shows it: "built-in", "plugin NAME VERSION"
     # or "policy PATH".
     origin: str = "built-in"
@@ -105,6 +109,7 @@ def rule(
     compliance: Iterable[str] = (),
     needs: Iterable[str] = (),
     s3_requests: S3Requests | None = None,
+    reads_tags: bool = False,
 ) -> Callable[[Check], Rule]:
     """Turn a check function into a :class:`Rule`; its docstring is the rule's documentation."""
 
@@ -122,6 +127,7 @@ def rule(
             compliance=tuple(compliance),
             needs=tuple(needs),
             s3_requests=s3_requests,
+            reads_tags=reads_tags,
         )
 
     return wrap

@@ -14,6 +14,7 @@ from sagelint.rule_api import Policy, Violation, rule
     severity="error",
     summary="a job lacks tags the organisation requires",
     needs=("required_tags",),
+    reads_tags=True,
     references=(
         "botocore SageMaker service model: CreateTrainingJobRequest.Tags",
         "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListTags.html",

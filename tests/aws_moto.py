@@ -48,8 +48,13 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def moto(aws_env: None) -> Iterator[None]:
+    """moto in this process, its Search of training jobs answered as AWS answers it
+    (tests/moto_search.py)."""
     from moto import mock_aws
 
+    from tests import moto_search
+
+    moto_search.apply()
     with mock_aws():
         yield
 

@@ -23,14 +23,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def moto_server(timeout: float = 30.0, search_pages: bool = False) -> Iterator[str]:
-    """Start ``moto_server`` on 127.0.0.1 and a free port; its URL; stopped on exit. With
-    ``search_pages``, its Search of training jobs answers a page at a time, as AWS does
-    (tests/moto_search_pages.py)."""
+def moto_server(timeout: float = 30.0) -> Iterator[str]:
+    """Start ``moto_server`` on 127.0.0.1 and a free port, its Search of training jobs answered
+    as AWS answers it (tests/moto_search.py); its URL; stopped on exit."""
     port = free_port()
-    server = [str(SCRIPTS / "moto_server")]
-    if search_pages:
-        server = [sys.executable, str(Path(__file__).with_name("moto_search_pages.py"))]
+    server = [sys.executable, str(Path(__file__).with_name("moto_search.py"))]
     command = [*server, "-H", "127.0.0.1", "-p", str(port)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"

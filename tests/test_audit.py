@@ -7,6 +7,7 @@ import contextlib
 import json
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from sagelint.aws import AuditError, AuditOptions, audit, parse_since
 from sagelint.engine import Linter, Options
 from sagelint.findings import Finding
+from sagelint.rule_api import Policy
 from sagelint.rules import RULES
 
 from tests.aws_moto import (
@@ -41,9 +43,16 @@ ISOLATION_OFF: dict[str, Any] = {"EnableNetworkIsolation": False}
 
 
 def run_audit(
-    session: Any = None, select: Sequence[str] = SELECT, **options: Any
+    session: Any = None,
+    select: Sequence[str] = SELECT,
+    required_tags: Sequence[str] | None = None,
+    **options: Any,
 ) -> tuple[list[Finding], Linter]:
-    linter = Linter(Options(select=tuple(select)), rules=RULES)
+    """``audit`` with ``select``; with ``required_tags``, SM503 too (it reads every job's tags)."""
+    policy = Policy(required_tags=None if required_tags is None else tuple(required_tags))
+    if required_tags is not None:
+        select = (*select, "SM503")
+    linter = Linter(Options(select=tuple(select), policy=policy), rules=RULES)
     options.setdefault("regions", ("us-east-1",))
     found = list(audit(linter, AuditOptions(**options), session=session))
     return found, linter
@@ -96,7 +105,9 @@ def test_search_gives_the_tags_newest_first_with_the_filters_applied_by_the_serv
     create_jobs("us-east-1", 5, "keep", **ISOLATION_OFF)
     create_jobs("us-east-1", 5, "other", **ISOLATION_OFF)
     session, wire = wired_session()
-    found, linter = run_audit(session, status="Completed", name_contains="keep", max_jobs=3)
+    found, linter = run_audit(
+        session, status="Completed", name_contains="keep", max_jobs=3, required_tags=()
+    )
     (listing,) = [p for op, p in wire.params if op == "ListTrainingJobs"]
     assert listing["MaxResults"] == 3
     (params,) = [p for op, p in wire.params if op == "Search"]
@@ -118,7 +129,7 @@ def test_since_is_a_filter_of_the_listing_and_of_search() -> None:
     create_jobs("us-east-1", 4, "keep", **ISOLATION_OFF)
     session, wire = wired_session()
     since = parse_since("7d")
-    found, linter = run_audit(session, since=since, name_contains="keep")
+    found, linter = run_audit(session, since=since, name_contains="keep", required_tags=())
     (search,) = [p for op, p in wire.params if op == "Search"]
     assert search["SearchExpression"]["Filters"][0] == {
         "Name": "LastModifiedTime",
@@ -215,48 +226,79 @@ def test_search_denied_is_said_once_per_region_and_tags_are_read_with_list_tags(
 def test_search_is_read_a_page_at_a_time_as_the_listing_goes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Search answering 100 records a call, as AWS does (tests/moto_search_pages.py): one call
-    per 100 jobs listed, no ListTags call; read no further than the listing goes."""
-    from moto.sagemaker.responses import SageMakerResponse
-
-    from tests import moto_search_pages
-
-    monkeypatch.setattr(SageMakerResponse, "search", SageMakerResponse.search)  # put back after
-    moto_search_pages.apply()
-    create_jobs("us-east-1", 250, **ISOLATION_OFF)
+    """With a rule that reads every job's tags (SM503), Search answering 100 records a call, as
+    AWS does (tests/moto_search.py): one call per 100 jobs listed, no ListTags call; read no
+    further than the listing goes."""
+    create_jobs("us-east-1", 249, **ISOLATION_OFF, Tags=[{"Key": "team", "Value": "risk"}])
+    create_jobs("us-east-1", 1, "untagged", **ISOLATION_OFF, Tags=None)
     session, wire = wired_session()
-    found, linter = run_audit(session, s3=False)
-    assert linter.jobs_checked == 250 and by_rule(found) == {"SM104": 250}
+    found, linter = run_audit(session, s3=False, required_tags=("team",))
+    assert linter.jobs_checked == 250 and by_rule(found) == {"SM104": 250, "SM503": 1}
+    assert [f.job for f in found if f.rule == "SM503"] == ["untagged-0000"]
     assert wire.calls["ListTrainingJobs"] == wire.calls["Search"] == 3
     assert wire.calls["ListTags"] == 0
     session, wire = wired_session()
-    run_audit(session, s3=False, max_jobs=150)
+    run_audit(session, s3=False, max_jobs=150, required_tags=("team",))
     assert wire.calls["ListTrainingJobs"] == wire.calls["Search"] == 2
+
+
+def test_without_a_rule_that_reads_tags_search_gives_the_suppression_tags_alone() -> None:
+    """One Search call whatever the number of jobs: those tagged sagelint:ignore, filtered by
+    AWS; the other jobs' tags are unknown (None), and no ListTags call is made."""
+    create_jobs("us-east-1", 150, **ISOLATION_OFF)
+    ignore = {"Key": "sagelint:ignore", "Value": "SM104"}
+    create_jobs("us-east-1", 2, "exempt", **ISOLATION_OFF, Tags=[ignore])
+    session, wire = wired_session()
+    found, linter = run_audit(session, s3=False)
+    assert linter.jobs_checked == 152 and by_rule(found) == {"SM104": 150}
+    assert linter.suppressed["tag"] == 2
+    (search,) = [p for op, p in wire.params if op == "Search"]
+    filters = [{"Name": "Tags.sagelint:ignore", "Operator": "Exists"}]
+    assert search["SearchExpression"] == {"Filters": filters}
+    assert wire.calls["ListTags"] == 0
+    # --save keeps every job's tags, for whatever rule reads the saved jobs: Search pages them.
+    session, wire = wired_session()
+    run_audit(session, s3=False, save=Path(tempfile.mkdtemp()))
+    assert wire.calls["Search"] == 2 and wire.calls["ListTags"] == 0
 
 
 def test_a_job_search_does_not_know_yet_is_listed_and_checked_once() -> None:
     """Search is eventually consistent: its answer from before the newest job was created, as
-    an index that lags would give it, and the audit still checks every job, once."""
+    an index that lags would give it, and the audit still checks every job, once; with a rule
+    that reads every job's tags, the new job's tags are read with ListTags. Without one, a
+    sagelint:ignore tag Search does not know yet is not seen: the finding is reported (and
+    suppressed once the index has the tag), never the other way round."""
     import boto3
 
     create_jobs("us-east-1", 3, "old", **ISOLATION_OFF)
     stale = _search_answer()
+    stale_tagged = _search_answer(
+        SearchExpression={"Filters": [{"Name": "Tags.sagelint:ignore", "Operator": "Exists"}]}
+    )
     create_jobs(
         "us-east-1", 1, "new", **ISOLATION_OFF, Tags=[{"Key": "sagelint:ignore", "Value": "SM1"}]
     )
     assert len(boto3.client("sagemaker").search(Resource="TrainingJob")["Results"]) == 4
     lagging = Fault("Search", status=200, body=stale, content_type="application/x-amz-json-1.1")
     session, wire = wired_session(lagging)
-    found, linter = run_audit(session)
+    found, linter = run_audit(session, required_tags=())
     assert lagging.hits == 1
     assert linter.jobs_checked == 4 and linter.suppressed["tag"] == 1  # the new job's tag
     assert sorted(str(f.job) for f in found) == ["old-0000", "old-0001", "old-0002"]
     assert wire.calls["DescribeTrainingJob"] == 4
     assert wire.calls["ListTags"] == 1  # the new job's: Search did not give them
     assert wire.calls["ListTrainingJobs"] == wire.calls["Search"] == 1
+    lagging = Fault(
+        "Search", status=200, body=stale_tagged, content_type="application/x-amz-json-1.1"
+    )
+    session, wire = wired_session(lagging)
+    found, linter = run_audit(session)
+    assert linter.jobs_checked == 4 and linter.suppressed["tag"] == 0
+    assert sorted(str(f.job) for f in found) == ["new-0000", "old-0000", "old-0001", "old-0002"]
+    assert wire.calls["ListTags"] == 0 and wire.calls["Search"] == 1
 
 
-def _search_answer() -> str:
+def _search_answer(**params: Any) -> str:
     """The body of the answer moto gives a Search of the training jobs, as it stands now."""
     import boto3
 
@@ -266,7 +308,7 @@ def _search_answer() -> str:
         "before-parse.sagemaker.Search",
         lambda response_dict, **_: answers.append(response_dict["body"]),
     )
-    client.search(Resource="TrainingJob")
+    client.search(Resource="TrainingJob", **params)
     return answers[0].decode()
 
 

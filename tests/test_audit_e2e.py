@@ -321,3 +321,48 @@ def test_findings_come_out_in_one_order_whatever_order_the_threads_finish_in(
         for index in range(3)
         for rule in ("SM101", "SM104")
     ]
+
+
+def test_an_organization_is_audited_from_the_command_line(moto_url: str) -> None:
+    """Organizations and STS of moto_server: the management account lists its members (one
+    closed, one whose role refuses to be assumed); the others are audited through the role."""
+    import boto3
+
+    organizations = boto3.client("organizations", region_name="us-east-1")
+    organizations.create_organization(FeatureSet="ALL")
+    members = [
+        organizations.create_account(Email=f"team{n}@example.com", AccountName=f"team{n}")[
+            "CreateAccountStatus"
+        ]["AccountId"]
+        for n in range(3)
+    ]
+    closed, refusing, member = members
+    organizations.close_account(AccountId=closed)
+    for account in (ACCOUNT, refusing, member):
+        create_jobs("us-east-1", 1, f"in{account}", session=assumed(account), **ISOLATION_OFF)
+    with FaultProxy(moto_url) as proxy:
+        refused = Rule(
+            "AssumeRole",
+            status=403,
+            contains=refusing.encode(),
+            body=b"<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>"
+            b"not authorized to perform: sts:AssumeRole</Message></Error></ErrorResponse>",
+            content_type="text/xml",
+        )
+        proxy.add(refused)
+        code, report, stderr = audit_json(
+            "--organization", "--role-name", "SagelintAudit", "--region", "us-east-1",
+            endpoint=proxy.url,
+        )  # fmt: skip
+        assumed_roles = proxy.calls["AssumeRole"]
+    assert code == 2, stderr
+    assert refused.hits == 1 and assumed_roles == 3  # not the closed account's role
+    assert [(f["rule"], f["path"].split(":")[4]) for f in report["findings"]] == sorted(
+        [("SM104", ACCOUNT), ("SM004", refusing), ("SM104", member)], key=lambda f: f[1]
+    )
+    (error,) = [f for f in report["findings"] if f["rule"] == "SM004"]
+    assert error["message"].startswith(
+        f"account {refusing} not audited: AssumeRole arn:aws:iam::{refusing}:role/SagelintAudit "
+        "failed: AccessDenied"
+    )
+    assert report["summary"]["jobs"] == 2

@@ -177,11 +177,11 @@ def search_record(name: str, tags: Any = ()) -> dict[str, Any]:
 
 
 def test_garbage_on_the_second_search_page_keeps_the_first_and_says_so(
-    proxy: FaultProxy,
+    proxy: FaultProxy, tmp_path: Path
 ) -> None:
-    """moto's Search answers in one page: the first page here is written as AWS would send it,
-    and the second is garbage. The tags of the first page's jobs are Search's, the third
-    job's are read with ListTags."""
+    """Every job's tags (--save keeps them): moto's Search answers in one page, so the first
+    page here is written as AWS would send it, and the second is garbage. The tags of the first
+    page's jobs are Search's, the third job's are read with ListTags."""
     exempt = [{"Key": "sagelint:ignore", "Value": "SM104"}]
     create_jobs("us-east-1", 3, Tags=exempt, **ISOLATION_OFF)
     first = {
@@ -189,7 +189,7 @@ def test_garbage_on_the_second_search_page_keeps_the_first_and_says_so(
         "NextToken": "p2",
     }
     proxy.add(answer("Search", first, times=1), answer("Search", NOT_JSON, contains=b"p2"))
-    result, report = audit(proxy, "--no-s3")
+    result, report = audit(proxy, "--no-s3", "--save", str(tmp_path))
     assert result.exit_code == 2, result.output
     assert found(report) == [] and report["summary"]["jobs"] == 3
     assert report["summary"]["suppressed"] == {"tag": 3}

@@ -3,8 +3,8 @@ linted as it arrives, reported in a stable order.
 
 How it runs: a few lister threads take the accounts and regions in order and page through each
 region's jobs (below), newest first, with the filters applied by the service; each job goes to
-a bounded pool of threads that call DescribeTrainingJob (and ListTags when the listing did not
-give the job's tags) and list the S3 data of the channels the S3-aware rules look at; the
+a bounded pool of threads that call DescribeTrainingJob (and ListTags for tags that are needed
+and that Search did not give) and list the S3 data of the channels the S3-aware rules look at; the
 described jobs come back to the calling thread, which lints them and yields the findings. Each
 region has a fixed number of "tickets" that bound its jobs between listing and reporting, so
 memory stays flat however many jobs an account holds.
@@ -13,21 +13,29 @@ Which jobs a region has, and their tags:
 
 - ListTrainingJobs lists the jobs, a page of 100 at a time, with the filters applied by the
   service: the listing decides which jobs are checked, with or without tags.
-- Search gives their tags, 100 jobs a call, in place of one ListTags call per job
-  (:class:`~sagelint.aws.fetch.SearchedTags`). It is read beside the listing, a page at a time
+- Without a rule that reads tags (:attr:`~sagelint.rule_api.Rule.reads_tags`: SM503 when
+  ``required-tags`` is set, a plugin's that says so) and without ``--save``, the only tag that
+  matters is ``sagelint:ignore``, which suppresses findings: one Search, filtered by AWS
+  (``Tags.sagelint:ignore`` ``Exists``), gives the jobs that have it, with their tags; the other
+  jobs' tags are unknown (None), and no call is made per job. One call for up to 100 tagged
+  jobs, whatever the number of jobs; with more than :data:`~sagelint.aws.fetch.AHEAD`, or if
+  Search refuses the filter (ValidationException), every job's tags are read as below.
+- With such a rule, or ``--save``: every job's tags, from Search, 100 jobs a call in place of
+  one ListTags call per job (:class:`~sagelint.aws.fetch.SearchedTags`), read a page at a time
   as the listing goes, both sorted by CreationTime, newest first; only the records read ahead
-  of the listing are held. Search is eventually consistent: a job its index does not know yet
-  (created moments ago) is not among its records, and that job's tags are read with ListTags.
-  So no job is missed or checked twice, whatever Search's lag (which AWS does not state), and
-  the cost is one Search call per 100 jobs on top of the floor's list+describe calls.
+  of the listing are held. A job Search's index does not know yet (created moments ago) is not
+  among its records, and its tags are read with ListTags.
+- Search is eventually consistent, and the listing, not Search, says which jobs there are: no
+  job is missed or checked twice whatever Search's lag (which AWS does not state). What can lag
+  is a tag: a tag added (or a job created) seconds ago may not be in the index yet. With every
+  job's tags, a new job's are read with ListTags; a new tag on an older job, or (without a rule
+  that reads tags) a ``sagelint:ignore`` tag Search does not know yet, is seen at the next audit:
+  until then the finding is reported, never the other way round.
 - Search denied (AccessDenied): said once per account and region, and ListTags reads each
   job's tags. Search failing otherwise (a timeout, an answer that cannot be read): one SM004 on
   the region, and ListTags reads the tags of the jobs after it: nothing is lost.
 - ``--no-tags``: no Search, no ListTags: the calls of the floor. With ``--cache``, an unchanged
-  job needs no tags: Search is read only as far as the jobs that changed.
-
-What a Search record may lag is the job's tags (changed in the last seconds): only they can be
-a moment behind, until the next audit; the job itself is described.
+  job needs no tags: Search is not called until a job that changed needs them.
 
 The order of the report, whatever order the threads finish in: accounts by id, each account's
 regions by name, each region's jobs in the order the region lists them (newest first), each
@@ -71,7 +79,15 @@ from sagelint.aws.connect import (
     resolve_accounts,
 )
 from sagelint.aws.errors import describe_error, error_code, is_aws_error
-from sagelint.aws.fetch import SearchedTags, describe_job, job_tags, list_jobs, search_jobs
+from sagelint.aws.fetch import (
+    AHEAD,
+    SearchedTags,
+    describe_job,
+    job_tags,
+    list_jobs,
+    search_jobs,
+    tagged_jobs,
+)
 from sagelint.aws.lint_s3 import s3_failure_message
 from sagelint.aws.options import AuditError, AuditOptions
 from sagelint.aws.progress import Progress
@@ -80,7 +96,7 @@ from sagelint.aws.save import SaveError, Saver
 from sagelint.aws.security_hub import SecurityHubExport
 from sagelint.document_rules import AWS_ERROR, INTERNAL_ERROR
 from sagelint.findings import Finding
-from sagelint.job import JobResource, make_job
+from sagelint.job import IGNORE_TAG, JobResource, make_job
 from sagelint.load.loaders import Document
 from sagelint.load.locate import NOWHERE
 from sagelint.printable import printable
@@ -88,6 +104,7 @@ from sagelint.s3_listing import s3_aware, s3_requests
 
 if TYPE_CHECKING:
     import boto3
+    from mypy_boto3_sagemaker import SageMakerClient
     from sagelint.engine import Linter
     from sagelint.rule_api import Rule
 
@@ -122,7 +139,8 @@ class _Described:
     stream: _Stream
     place: int  # in the listing of its region
     summary: dict[str, Any]
-    tags: dict[str, str] | None = None  # from the listing (Search), else from ListTags
+    tags: dict[str, str] | None = None  # from Search, or from ListTags
+    ask_tags: bool = False  # whether to ask ListTags
     data: dict[str, Any] | None = None
     s3: S3Answers | None = None  # what S3 said for the S3-aware rules
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (code, message, pointer)
@@ -165,6 +183,52 @@ class _Stop(Exception):
     pass
 
 
+class _Tags:
+    """Where the tags of a region's jobs come from (see the module's documentation), read from
+    Search only once a job needs them (an unchanged job of ``--cache`` does not)."""
+
+    def __init__(self, run: _Audit, client: SageMakerClient, stream: _Stream) -> None:
+        self.run = run
+        self.client = client
+        self.stream = stream
+        self.every = run.every_tag
+        self.searched: SearchedTags | None = None
+        self.tagged: dict[str, dict[str, str] | None] | None = None
+        self.failed = False
+
+    def of(self, summary: dict[str, Any]) -> tuple[dict[str, str] | None, bool]:
+        """The tags of the job of ``summary`` (None: unknown), and whether ListTags is to be
+        asked for them."""
+        if self.failed:
+            return None, True
+        try:
+            if not self.every:
+                if self.tagged is None:
+                    try:
+                        self.tagged = tagged_jobs(self.client, IGNORE_TAG, AHEAD)
+                    except Exception as error:
+                        if error_code(error) != "ValidationException":
+                            raise
+                    # Too many, or a filter Search refuses: every job's tags, as they come.
+                    self.every = self.tagged is None
+                if self.tagged is not None:
+                    arn = summary["TrainingJobArn"]
+                    tags = self.tagged.get(arn)
+                    return tags, arn in self.tagged and tags is None
+            if self.searched is None:
+                options = self.run.options
+                records = search_jobs(self.client, options.search_filters(), options.since)
+                self.searched = SearchedTags(records)
+            tags = self.searched.of(summary)
+        except Exception as error:
+            if not is_aws_error(error):
+                raise
+            self.failed = True
+            self.run.search_failed(self.stream, error)
+            return None, True
+        return tags, tags is None
+
+
 class _Audit:
     def __init__(
         self,
@@ -172,8 +236,10 @@ class _Audit:
         s3_rules: Sequence[Rule],
         session: boto3.Session | None,
         cache: AuditCache | None,
+        every_tag: bool = True,
     ) -> None:
         self.options = options
+        self.every_tag = every_tag  # every job's tags, not only the sagelint:ignore ones
         self.s3_rules = tuple(s3_rules) if options.s3 else ()
         self.connection = Connection(
             options.profile, options.endpoint_url, options.timeout, max(1, options.concurrency)
@@ -188,9 +254,9 @@ class _Audit:
         self.targets: list[Target] = []
         self.stop = threading.Event()
         self.tickets = 4 * self.connection.concurrency  # per region
-        # (region, place in its listing, job summary, tags if the listing gave them)
+        # (region, place in its listing, job summary, its tags if known, whether to ask ListTags)
         self.work: queue.SimpleQueue[
-            tuple[_Stream, int, dict[str, Any], dict[str, str] | None] | None
+            tuple[_Stream, int, dict[str, Any], dict[str, str] | None, bool] | None
         ] = queue.SimpleQueue()
         self.results: queue.SimpleQueue[_Result] = queue.SimpleQueue()
         self.pending: queue.SimpleQueue[_Stream] = queue.SimpleQueue()
@@ -292,11 +358,7 @@ class _Audit:
         try:
             client = self.clients.sagemaker(target.account.session, target.region)
             options = self.options
-            searched = None
-            if options.tags:
-                searched = SearchedTags(
-                    search_jobs(client, options.search_filters(), options.since)
-                )
+            tags_of = _Tags(self, client, stream) if options.tags else None
             for summary in list_jobs(client, options.filters(), options.max_jobs):
                 while not stream.tickets.acquire(timeout=0.5):
                     if self.stop.is_set():
@@ -310,8 +372,8 @@ class _Audit:
                 if cached is not None:
                     self.results.put(_Cached(stream, place, summary, *cached))
                 else:
-                    tags = self._tags(searched, stream, summary)
-                    self.work.put((stream, place, summary, tags))
+                    tags, ask = tags_of.of(summary) if tags_of else (None, False)
+                    self.work.put((stream, place, summary, tags, ask))
                 place += 1
         except _Stop:
             return _Listed(stream, place)
@@ -323,27 +385,17 @@ class _Audit:
         target.state = "listed"
         return _Listed(stream, place)
 
-    def _tags(
-        self, searched: SearchedTags | None, stream: _Stream, summary: dict[str, Any]
-    ) -> dict[str, str] | None:
-        """The job's tags from Search; None for ListTags to be asked (Search does not know the
-        job, or failed: said once)."""
-        if searched is None:
-            return None
-        try:
-            return searched.of(summary)
-        except Exception as error:
-            if not is_aws_error(error):
-                raise
-            if error_code(error) not in _DENIED:
-                stream.search_error = describe_error(error)
-                return None
-            target = stream.target
-            self.said.put(
-                f"account {target.account.id}, region {target.region}: Search is denied "
-                f"({describe_error(error)}): tags read with ListTags per job"
-            )
-            return None
+    def search_failed(self, stream: _Stream, error: Exception) -> None:
+        """Search failed for ``stream`` (its tags are read with ListTags from here on): said
+        once when it is denied, else one SM004 on the region."""
+        if error_code(error) not in _DENIED:
+            stream.search_error = describe_error(error)
+            return
+        target = stream.target
+        self.said.put(
+            f"account {target.account.id}, region {target.region}: Search is denied "
+            f"({describe_error(error)}): tags read with ListTags per job"
+        )
 
     # -- describing, in worker threads
 
@@ -352,8 +404,8 @@ class _Audit:
             item = self.work.get()
             if item is None or self.stop.is_set():
                 return
-            stream, place, summary, tags = item
-            outcome = _Described(stream, place, summary, tags)
+            stream, place, summary, tags, ask = item
+            outcome = _Described(stream, place, summary, tags, ask)
             try:
                 self._describe(outcome)
             except Exception as error:  # a bug of ours: reported on this job, the rest goes on
@@ -391,7 +443,7 @@ class _Audit:
                 )
             )
             return
-        if self.options.tags and outcome.tags is None:
+        if outcome.ask_tags:
             try:
                 outcome.tags = job_tags(client, str(summary["TrainingJobArn"]))
             except Exception as error:
@@ -494,13 +546,15 @@ def audit_documents(
     session: boto3.Session | None = None,
     cache: AuditCache | None = None,
     progress: Progress | None = None,
+    every_tag: bool = True,
 ) -> Iterator[Document | Finding | CachedJob]:
     """The jobs of the audit as documents (path: the job's ARN; tags and S3 listings attached),
     SM004 findings for what AWS refused or failed, and with ``cache`` the unchanged jobs' cached
     findings, in the order of the report (see the module's documentation). The S3 listings are
     those the S3-aware ``s3_rules`` need (none without them). ``session`` replaces the one
-    built from ``options.profile``."""
-    return _documents(_Audit(options, s3_rules, session, cache), progress)
+    built from ``options.profile``. Without ``every_tag``, only the tags of the jobs tagged
+    ``sagelint:ignore`` are read (the others' are None), for rules that read no tag."""
+    return _documents(_Audit(options, s3_rules, session, cache, every_tag), progress)
 
 
 def _documents(run: _Audit, progress: Progress | None) -> Iterator[Document | Finding | CachedJob]:
@@ -610,7 +664,10 @@ def audit(
     progress = Progress(sys.stderr, show)
     s3_rules = s3_aware(linter.enabled)
     hub = _security_hub(linter, options, s3_rules)
-    run = _Audit(options, s3_rules, session, cache)
+    # Every job's tags for a rule that reads them, and for --save (a saved job is linted again
+    # with any rule); else the sagelint:ignore tags alone, which suppress findings.
+    every_tag = saver is not None or any(rule.reads_tags for rule in linter.enabled)
+    run = _Audit(options, s3_rules, session, cache, every_tag)
     job = _Job(progress)  # the findings of one job (or region, or account), reported sorted
     try:
         for item in _documents(run, progress):

@@ -249,6 +249,20 @@ def search_jobs(
             return
 
 
+def tagged_jobs(
+    client: SageMakerClient, key: str, limit: int
+) -> dict[str, dict[str, str] | None] | None:
+    """The training jobs that have the tag ``key`` (Search, the filter ``Tags.KEY`` ``Exists``
+    applied by the service) and their tags (None when a record's tags cannot be read), by ARN;
+    None when there are more than ``limit``."""
+    found: dict[str, dict[str, str] | None] = {}
+    for summary, tags in search_jobs(client, [{"Name": f"Tags.{key}", "Operator": "Exists"}]):
+        if len(found) >= limit:
+            return None
+        found[summary["TrainingJobArn"]] = tags
+    return found
+
+
 class SearchedTags:
     """The tags of the jobs of a listing (ListTrainingJobs) from Search, read a page at a time
     as the listing goes. Both are asked for the same order (CreationTime, newest first), so a

@@ -40,9 +40,10 @@ DESCRIPTION = """\
 Audit the training jobs of live AWS accounts with the same rules and reports as lint.
 
 Lists every training job of each region (ListTrainingJobs, newest first, with the filters
-applied by the service), reads their tags with Search (100 jobs a call; ListTags for a job
-Search does not know yet), describes each (DescribeTrainingJob), lists the S3 data the S3-aware
-rules need, and reports the findings as they come, by account, region and job (newest first).
+applied by the service), reads the sagelint:ignore tags with one Search (every job's tags, 100
+jobs a call, when a rule reads tags or with --save), describes each job (DescribeTrainingJob),
+lists the S3 data the S3-aware rules need, and reports the findings as they come, by account,
+region and job (newest first).
 Each finding names the job's ARN (account, region, job) and its name.
 
 \b
@@ -202,8 +203,9 @@ class Since(click.ParamType["datetime"]):
     "--tags/--no-tags",
     default=True,
     show_default=True,
-    help="Read each job's tags (with Search; ListTags per job where Search is denied), for "
-    "`sagelint:ignore` suppressions and the required-tags rule.",
+    help="Read the tags that matter (with Search; ListTags per job where Search is denied): "
+    "`sagelint:ignore` suppressions, and every job's tags for a rule that reads them "
+    "(required-tags).",
 )
 @click.option(
     "--s3/--no-s3",
