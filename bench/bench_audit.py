@@ -12,10 +12,13 @@ boto3 (realistic ones, from bench/generate.py; 20 datasets of 8 objects in S3), 
 - Search alone: boto3 paging through Search (bench/audit_floor.py --search-only), 100 jobs a
   page: what the default audit's tags cost by themselves;
 - `sagelint audit --no-tags --no-s3`: the same calls as the floor, every rule checked;
-- `sagelint audit --no-s3`: the floor's calls and Search (the tags, 100 jobs a call): what Cloud
-  Custodian reads too, which it reads with ListTrainingJobs, DescribeTrainingJob and ListTags
-  per job;
-- `sagelint audit`: the default (tags, and the S3 listings of the S3-aware rules);
+- `sagelint audit --no-s3`: the floor's calls and one Search (the jobs tagged sagelint:ignore):
+  what Cloud Custodian reads too, which it reads with ListTrainingJobs, DescribeTrainingJob and
+  ListTags per job;
+- `sagelint audit`: the default (the sagelint:ignore tags, and the S3 listings of the S3-aware
+  rules);
+- `sagelint audit` with `required-tags` set (SM503 reads every job's tags): the default and
+  every job's tags from Search, 100 jobs a call;
 - Cloud Custodian (`pip install c7n` into bench/out/.c7n-venv, made once), an aws.sagemaker-job
   policy with StatusEquals: Completed (its default query lists only InProgress jobs, and moto
   marks every job Completed) and value filters like sagelint's security rules;
@@ -141,7 +144,17 @@ class Runs:
             "sagelint_no_tags_no_s3": [*audit, "--no-tags", "--no-s3"],
             "sagelint_no_s3": [*audit, "--no-s3"],
             "sagelint": audit,
+            # every job's tags, for a rule that reads them (SM503 with required-tags)
+            "sagelint_every_tag": [
+                *SAGELINT,
+                "audit",
+                "--config",
+                str(folder / "tags.toml"),
+                "--region",
+                REGION,
+            ],
         }
+        (folder / "tags.toml").write_text('[rules]\nrequired-tags = ["team"]\n')
         if custodian is not None:
             policy = folder / "policy.yml"
             policy.write_text(CUSTODIAN_POLICY)
@@ -229,7 +242,14 @@ def report(results: list[dict[str, Any]]) -> None:
         ):
             floor = runs["floor"]["seconds"]
             print(f"{title}: floor (boto3 list+describe, 16 threads) {floor:.2f} s")
-            names = ("search", "sagelint_no_tags_no_s3", "sagelint_no_s3", "sagelint", "custodian")
+            names = (
+                "search",
+                "sagelint_no_tags_no_s3",
+                "sagelint_no_s3",
+                "sagelint",
+                "sagelint_every_tag",
+                "custodian",
+            )
             for name in names:
                 if name in runs:
                     seconds = runs[name]["seconds"]
