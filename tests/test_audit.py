@@ -1027,3 +1027,16 @@ def test_sm211_runs_on_live_jobs_with_the_region_of_their_arn() -> None:
         ("SM211", "abroad-0000", "/InputDataConfig/0/DataSource/S3DataSource/S3Uri")
     ]
     assert "(data-eu) is in eu-west-1 but the job runs in us-east-1" in found[0].message
+
+
+def test_each_bucket_region_and_listing_is_asked_once_however_many_threads_want_it() -> None:
+    put_objects("data-us", {"train/a.csv": 100, "train/b.csv": 100})
+    create_jobs(
+        "us-east-1", 48, InputDataConfig=[s3_channel("s3://data-us/train/", "ShardedByS3Key")],
+        **{"ResourceConfig.InstanceCount": 4, "OutputDataConfig.S3OutputPath": "s3://data-us/o/"},
+    )  # fmt: skip
+    session, wire = wired_session()
+    found, linter = run_audit(session, select=("SM203", "SM211"), concurrency=16)
+    assert linter.jobs_checked == 48 and by_rule(found) == {"SM203": 48}
+    assert wire.calls["GetBucketLocation"] == 1  # 16 threads want it at once
+    assert wire.calls["ListObjectsV2"] == 1

@@ -89,13 +89,19 @@ def test_show_settings_prints_toml_that_loads_back_the_same(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize(
-    "content",
-    [b"[tool.sagelint\n", b'[tool.sagelint]\nignore = ["SM1\xff"]\n'],
+    "content, where",
+    [
+        (b"[tool.sagelint\n", "(at line 1, column 15)"),
+        (b'[tool.sagelint]\nignore = ["SM1\xff"]\n', "not UTF-8 (byte 30)"),
+    ],
     ids=["toml", "utf8"],
 )
-def test_a_broken_pyproject_stops_the_run_naming_it(tmp_path: Path, content: bytes) -> None:
+def test_a_broken_pyproject_stops_the_run_naming_it(
+    tmp_path: Path, content: bytes, where: str
+) -> None:
     (tmp_path / "pyproject.toml").write_bytes(content)
     result = run("lint", str(JOB), cwd=tmp_path)
     assert result.returncode == 2
     assert str(tmp_path / "pyproject.toml") in result.stderr
+    assert where in result.stderr  # the place in the file
     assert len(result.stderr.strip().splitlines()) == 1

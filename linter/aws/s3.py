@@ -86,16 +86,32 @@ class S3Lister:
         self._lock = threading.Lock()
         self._listings: OrderedDict[tuple[str, str, str], Future[S3Listing | None]] = OrderedDict()
         self.calls = 0  # S3 requests made (for the curious: tests, the benchmark)
-        self._regions: dict[tuple[str, str], str | None] = {}
+        self._regions: dict[tuple[str, str], Future[str | None]] = {}
 
     def bucket_region(self, client: S3Client, account: str, bucket: str) -> str | None:
         """The region of ``bucket`` (GetBucketLocation: no constraint is us-east-1, ``EU`` the
-        old name of eu-west-1); None when the bucket does not exist. Raises
-        :class:`S3Failure` when S3 refuses or fails."""
+        old name of eu-west-1); None when the bucket does not exist. Asked once per run: the
+        threads that want it meanwhile wait for that answer. Raises :class:`S3Failure` when S3
+        refuses or fails (then the next to want it asks again)."""
         key = (account, bucket)
         with self._lock:
-            if key in self._regions:
-                return self._regions[key]
+            future = self._regions.get(key)
+            owner = future is None
+            if future is None:
+                future = self._regions[key] = Future()
+        if not owner:
+            return future.result()
+        try:
+            region = self._ask_region(client, bucket)
+        except BaseException as error:
+            with self._lock:
+                del self._regions[key]
+            future.set_exception(error)
+            raise
+        future.set_result(region)
+        return region
+
+    def _ask_region(self, client: S3Client, bucket: str) -> str | None:
         self.calls += 1
         try:
             found = call("GetBucketLocation", client.get_bucket_location, Bucket=bucket)
@@ -103,19 +119,12 @@ class S3Lister:
             if not is_aws_error(error):
                 raise
             if error_code(error) in MISSING:
-                region = None
-            else:
-                raise S3Failure(f"s3://{bucket}", describe_error(error)) from None
-        else:
-            constraint = found.get("LocationConstraint")
-            if constraint is not None and not isinstance(constraint, str):
-                raise BadResponse("GetBucketLocation", "LocationConstraint is not a string")
-            region = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(
-                constraint, constraint
-            )
-        with self._lock:
-            self._regions[key] = region
-        return region
+                return None
+            raise S3Failure(f"s3://{bucket}", describe_error(error)) from None
+        constraint = found.get("LocationConstraint")
+        if constraint is not None and not isinstance(constraint, str):
+            raise BadResponse("GetBucketLocation", "LocationConstraint is not a string")
+        return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(constraint, constraint)
 
     def listing(self, client: S3Client, account: str, request: ListingRequest) -> S3Listing | None:
         """The listing for ``request``; None when the bucket or manifest does not exist.
