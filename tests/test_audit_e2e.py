@@ -190,6 +190,8 @@ def test_a_re_audit_with_the_cache_makes_no_describe_call(moto_url: str, tmp_pat
     with FaultProxy(moto_url) as proxy:
         first = audit_json("--region", "us-east-1", "--cache", cache, endpoint=proxy.url)
         assert proxy.calls["DescribeTrainingJob"] == 6
+        # The sagelint:ignore tags: one Search, filtered by AWS; no call per job but describe.
+        assert (proxy.calls["Search"], proxy.calls["ListTags"]) == (1, 0)
         proxy.calls.clear()
         again = audit_json("--region", "us-east-1", "--cache", cache, endpoint=proxy.url)
         calls = dict(proxy.calls)

@@ -168,6 +168,20 @@ def test_a_list_answer_that_cannot_be_read_is_one_error_on_the_region(
     assert report["summary"]["jobs"] == 0
 
 
+def test_garbage_on_the_second_list_page_keeps_the_first_and_says_so(proxy: FaultProxy) -> None:
+    create_jobs("us-east-1", 151, **ISOLATION_OFF)
+    proxy.add(answer("ListTrainingJobs", NOT_JSON, contains=b"NextToken"))
+    result, report = audit(proxy, "--no-s3")
+    assert result.exit_code == 2, result.output
+    assert report["summary"]["jobs"] == 100 and len(found(report)) == 100
+    (error,) = errors(report)
+    assert error["path"] == REGION_ARN
+    assert error["message"] == (
+        f"ListTrainingJobs failed in account {ACCOUNT}, region us-east-1 after 100 jobs: the "
+        "response was not JSON; the rest of the region was not checked"
+    )
+
+
 def search_record(name: str, tags: Any = ()) -> dict[str, Any]:
     """A Search result: the training job ``name`` (made in moto just now) as Search's record
     holds it."""
