@@ -40,11 +40,13 @@ _FETCHES = re.compile(
 def code_installed_at_start(job: Job) -> Iterator[Violation]:
     """
     ## What it does
-    Looks at each entry of `AlgorithmSpecification.ContainerEntrypoint` and
-    `ContainerArguments` for a command that installs or fetches code from the network:
-    `pip install` (also `python -m pip`, `uv pip`), `conda`/`mamba install`, `apt-get`/`yum
-    install`, `apk add`, `npm install`, `git clone`, `curl`, `wget`. One finding per list, at
-    the first entry that does; the message says whether network isolation will also stop it.
+    Reads `AlgorithmSpecification.ContainerEntrypoint` and `ContainerArguments`, each list as
+    the command line it runs (an exec-form list such as `["pip", "install", "torch"]` is one
+    command), for a command that installs or fetches code from the network: `pip install`
+    (also `python -m pip`, `uv pip`), `conda`/`mamba install`, `apt-get`/`yum install`, `apk
+    add`, `npm install`, `git clone`, `curl`, `wget`. One finding per list, at the entry where
+    the first such command starts; the message says whether network isolation will also stop
+    it.
 
     ## Why is this bad?
     The model docs of `ContainerEntrypoint`: "The entrypoint script for a Docker container used
@@ -80,11 +82,16 @@ def code_installed_at_start(job: Job) -> Iterator[Violation]:
     """
     isolated = job.flag("EnableNetworkIsolation") is True
     for member in ("ContainerEntrypoint", "ContainerArguments"):
-        for index, _ in enumerate(job.array("AlgorithmSpecification", member)):
-            text = job.text("AlgorithmSpecification", member, index)
-            found = _FETCHES.search(text) if text else None
-            if found is None:
-                continue
+        # The list as the command line it runs (exec form: ["pip", "install", "x"] is one
+        # command); an entry that is not known text (a placeholder) joins nothing.
+        entries = job.array("AlgorithmSpecification", member)
+        texts = [job.text("AlgorithmSpecification", member, i) or "\0" for i in range(len(entries))]
+        found = _FETCHES.search(" ".join(texts))
+        if found is not None:
+            index, end = 0, len(texts[0]) if texts else 0
+            while end < found.start():
+                index += 1
+                end += 1 + len(texts[index])
             command = " ".join(found.group().split())
             outcome = (
                 "and EnableNetworkIsolation is true, so the container cannot reach the network"
@@ -96,4 +103,3 @@ def code_installed_at_start(job: Job) -> Iterator[Violation]:
                 f"{member} runs `{command}` when the container starts: the code it fetches is "
                 f"not pinned by the image, {outcome}",
             )
-            break

@@ -125,19 +125,19 @@ def entrypoint(
          "/AlgorithmSpecification/ContainerEntrypoint/2", "git clone"),
         (entrypoint(None, ["--setup", "python -m pip install -r requirements.txt"]),
          "/AlgorithmSpecification/ContainerArguments/1", "python -m pip install"),
-        (entrypoint(["conda", "install", "-y", "lightgbm"]),
-         "/AlgorithmSpecification/ContainerEntrypoint/0", "conda"),  # one word per entry
+        (entrypoint(["conda", "install", "-y", "lightgbm"]),  # exec form: one word an entry
+         "/AlgorithmSpecification/ContainerEntrypoint/0", "conda install"),
+        (entrypoint(["python", "-m", "pip", "install", "torch"]),
+         "/AlgorithmSpecification/ContainerEntrypoint/0", "python -m pip install"),
+        (entrypoint(None, ["--epochs", "3", "pip", "install", "x"]),
+         "/AlgorithmSpecification/ContainerArguments/2", "pip install"),
     ],
 )  # fmt: skip
 def test_sm511_fires_on_code_fetched_at_start(
     lint_doc: Lint, job: dict[str, Any], pointer: str, command: str
 ) -> None:
     job["EnableNetworkIsolation"] = False
-    found = only(lint_doc(job, select=["SM511"]), "SM511")
-    if command == "conda":  # "conda" and "install" are separate entries: not one command
-        assert found == []
-        return
-    [finding] = found
+    [finding] = only(lint_doc(job, select=["SM511"]), "SM511")
     assert finding.pointer == pointer
     assert f"runs `{command}` when the container starts" in finding.message
     assert finding.message.endswith("and it fails if the network is isolated")
@@ -156,6 +156,8 @@ def test_sm511_says_that_network_isolation_stops_it(lint_doc: Lint) -> None:
         ["--pipeline", "install-free"],
         ["--output", "s3://bucket/curly/"],  # "curly", not curl
         ["{{ command }}"],
+        ["pip", "{{ verb }}", "install"],  # an unknown entry between the words joins nothing
+        ["--pipeline", "install"],
     ],
 )
 def test_sm511_near_misses(lint_doc: Lint, arguments: list[str]) -> None:
