@@ -1031,10 +1031,12 @@ def test_sm211_runs_on_live_jobs_with_the_region_of_their_arn() -> None:
 
 def test_each_bucket_region_and_listing_is_asked_once_however_many_threads_want_it() -> None:
     put_objects("data-us", {"train/a.csv": 100, "train/b.csv": 100})
-    create_jobs(
-        "us-east-1", 48, InputDataConfig=[s3_channel("s3://data-us/train/", "ShardedByS3Key")],
-        **{"ResourceConfig.InstanceCount": 4, "OutputDataConfig.S3OutputPath": "s3://data-us/o/"},
-    )  # fmt: skip
+    changes: dict[str, Any] = {
+        "InputDataConfig": [s3_channel("s3://data-us/train/", "ShardedByS3Key")],
+        "ResourceConfig.InstanceCount": 4,
+        "OutputDataConfig.S3OutputPath": "s3://data-us/o/",
+    }
+    create_jobs("us-east-1", 48, **changes)
     session, wire = wired_session()
     found, linter = run_audit(session, select=("SM203", "SM211"), concurrency=16)
     assert linter.jobs_checked == 48 and by_rule(found) == {"SM203": 48}
