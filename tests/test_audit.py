@@ -262,6 +262,33 @@ def test_without_a_rule_that_reads_tags_search_gives_the_suppression_tags_alone(
     assert wire.calls["Search"] == 2 and wire.calls["ListTags"] == 0
 
 
+@pytest.mark.parametrize("why", ["too many tagged", "filter refused"])
+def test_the_suppression_tags_fall_back_to_every_jobs_tags(
+    why: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More jobs tagged sagelint:ignore than are held (AHEAD), or a Search that refuses the tag
+    filter: every job's tags are read instead, and the suppressions still hold."""
+    ignore = [{"Key": "sagelint:ignore", "Value": "SM104"}]
+    create_jobs("us-east-1", 3, "exempt", **ISOLATION_OFF, Tags=ignore)
+    create_jobs("us-east-1", 2, **ISOLATION_OFF)
+    faults = []
+    if why == "too many tagged":
+        # the module (sagelint.aws.audit is also the name of its function, in sagelint.aws)
+        monkeypatch.setattr(sys.modules["sagelint.aws.audit"], "AHEAD", 2)
+    else:
+        refused = Fault(
+            "Search", code="ValidationException", message="bad filter", body_contains="Tags."
+        )
+        faults.append(refused)
+    session, wire = wired_session(*faults)
+    found, linter = run_audit(session, s3=False)
+    assert sorted(str(f.job) for f in found) == ["job-0000", "job-0001"]
+    assert linter.suppressed["tag"] == 3
+    searches = [p.get("SearchExpression") for op, p in wire.params if op == "Search"]
+    assert searches == [{"Filters": [{"Name": "Tags.sagelint:ignore", "Operator": "Exists"}]}, None]
+    assert wire.calls["ListTags"] == 0
+
+
 def test_a_job_search_does_not_know_yet_is_listed_and_checked_once() -> None:
     """Search is eventually consistent: its answer from before the newest job was created, as
     an index that lags would give it, and the audit still checks every job, once; with a rule
