@@ -217,7 +217,7 @@ class _Tags:
                     return tags, arn in self.tagged and tags is None
             if self.searched is None:
                 options = self.run.options
-                records = search_jobs(self.client, options.search_filters(), options.since)
+                records = search_jobs(self.client, options.search_filters())
                 self.searched = SearchedTags(records)
             tags = self.searched.of(summary)
         except Exception as error:

@@ -37,15 +37,6 @@ if TYPE_CHECKING:
 
 LIST_PAGE = 100  # ListTrainingJobs' largest page, and Search's
 AHEAD = 1_000  # Search records read ahead of the listing, at most (SearchedTags)
-# The members of a ListTrainingJobs summary (what the audit keeps of a Search record).
-SUMMARY = (
-    "TrainingJobName",
-    "TrainingJobArn",
-    "CreationTime",
-    "LastModifiedTime",
-    "TrainingEndTime",
-    "TrainingJobStatus",
-)
 
 # What the audit relies on in each answer: (member, type, required).
 EXPECTED: dict[str, tuple[tuple[str, type, bool], ...]] = {
@@ -219,14 +210,12 @@ def _check_summary(summary: Any, operation: str = "ListTrainingJobs") -> None:
 
 
 def search_jobs(
-    client: SageMakerClient, filters: Sequence[Mapping[str, str]], since: datetime | None = None
-) -> Iterator[tuple[dict[str, Any], dict[str, str] | None]]:
+    client: SageMakerClient, filters: Sequence[Mapping[str, str]]
+) -> Iterator[tuple[str, dict[str, str] | None]]:
     """Training jobs with their tags, newest first, a page (up to 100) at a time (Search): each
-    job's summary (the members of a ListTrainingJobs summary) and its tags, None when the
-    record's tags cannot be read (ListTags can be asked instead). ``filters`` are Search
-    filters, applied by the service; ``since`` is applied again to what it answers, to the
-    microsecond. A page that cannot be read raises :class:`BadResponse` before any of its
-    jobs is given."""
+    job's ARN and its tags, None when the record's tags cannot be read (ListTags can be asked
+    instead). ``filters`` are Search filters, applied by the service. A page that cannot be
+    read raises :class:`BadResponse` before any of its jobs is given."""
     token: str | None = None
     while True:
         params: dict[str, Any] = {
@@ -240,10 +229,7 @@ def search_jobs(
         if token:
             params["NextToken"] = token
         page = call("Search", client.search, **params)
-        records = [_record(result) for result in page["Results"]]
-        for summary, tags in records:
-            if since is None or not earlier(summary.get("LastModifiedTime"), since, True):
-                yield summary, tags
+        yield from [_record(result) for result in page["Results"]]
         token = page.get("NextToken")
         if not token:
             return
@@ -256,10 +242,10 @@ def tagged_jobs(
     applied by the service) and their tags (None when a record's tags cannot be read), by ARN;
     None when there are more than ``limit``."""
     found: dict[str, dict[str, str] | None] = {}
-    for summary, tags in search_jobs(client, [{"Name": f"Tags.{key}", "Operator": "Exists"}]):
+    for arn, tags in search_jobs(client, [{"Name": f"Tags.{key}", "Operator": "Exists"}]):
         if len(found) >= limit:
             return None
-        found[summary["TrainingJobArn"]] = tags
+        found[arn] = tags
     return found
 
 
@@ -272,7 +258,7 @@ class SearchedTags:
     is read once, forwards; at most :data:`AHEAD` records are held, and a job Search does not
     know costs at most that many records read ahead."""
 
-    def __init__(self, records: Iterator[tuple[dict[str, Any], dict[str, str] | None]]) -> None:
+    def __init__(self, records: Iterator[tuple[str, dict[str, str] | None]]) -> None:
         self._records = records
         # ARN -> tags of the records read and not yet asked for, in Search's order
         self._ahead: OrderedDict[str, dict[str, str] | None] = OrderedDict()
@@ -285,7 +271,7 @@ class SearchedTags:
         read = 0
         while arn not in self._ahead and not self.ended and read < AHEAD:
             try:
-                record, tags = next(self._records)
+                record, tags = next(self._records)  # record: its job's ARN
             except StopIteration:
                 self.ended = True
                 break
@@ -295,7 +281,7 @@ class SearchedTags:
             read += 1
             if len(self._ahead) >= AHEAD:
                 self._ahead.popitem(last=False)
-            self._ahead[record["TrainingJobArn"]] = tags
+            self._ahead[record] = tags
         if arn not in self._ahead:
             return None
         # In the listing's order, the records before this job's are jobs the listing has passed.
@@ -305,28 +291,17 @@ class SearchedTags:
                 return tags
 
 
-def earlier(value: Any, moment: Any, or_equal: bool = False) -> bool:
-    """Whether ``value`` and ``moment`` are times (with their zones, as botocore reads them) and
-    ``value`` is before ``moment`` (or at it); False for anything else."""
-    if not (isinstance(value, datetime) and isinstance(moment, datetime)):
-        return False
-    if value.tzinfo is None or moment.tzinfo is None:
-        return False
-    return value <= moment if or_equal else value < moment
-
-
-def _record(result: Any) -> tuple[dict[str, Any], dict[str, str] | None]:
-    """A Search result: the summary of its training job, and its tags (None when they cannot
-    be read; a record without tags is a job without tags)."""
+def _record(result: Any) -> tuple[str, dict[str, str] | None]:
+    """A Search result: its training job's ARN, and its tags (None when they cannot be read; a
+    record without tags is a job without tags)."""
     job = result.get("TrainingJob") if isinstance(result, dict) else None
     if not isinstance(job, dict):
         raise BadResponse("Search", "a result in the response is not a training job")
     _check_summary(job, "Search")
-    summary = {key: job[key] for key in SUMMARY if key in job}
     try:
-        return summary, _tag_map(job.get("Tags") or (), "Search")
+        return job["TrainingJobArn"], _tag_map(job.get("Tags") or (), "Search")
     except BadResponse:
-        return summary, None
+        return job["TrainingJobArn"], None
 
 
 def describe_job(client: SageMakerClient, name: str) -> dict[str, Any]:

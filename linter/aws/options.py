@@ -76,8 +76,7 @@ class AuditOptions:
 
     def search_filters(self) -> list[dict[str, str]]:
         """The same, as Search filters. Search compares timestamps to the second: ``since``
-        is given rounded down, and :func:`~sagelint.aws.fetch.search_jobs` drops what falls
-        before it."""
+        is given rounded down (a record Search gives beyond the listing is never asked for)."""
         found: list[dict[str, str]] = []
         if self.since is not None:
             second = self.since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
