@@ -234,31 +234,32 @@ class Linter:
                 yield document.path, document.name, document.job.resource, findings
 
     def _check(self, document: Document) -> list[Finding]:
-        """Validate and run the rules on one document: its findings, less suppressed ones."""
+        """Validate and run the rules on one document: its findings, less suppressed ones.
+
+        A check that fails is one SM000 on the job naming it instead of what it yielded, and
+        the other checks still run."""
         job = document.job
         found: list[tuple[str, str, str]] = []  # (code, pointer, message)
         if self._schema_codes:
             from sagelint.schema.validate import validate_job
 
-            found += _contained(
-                "the schema check",
-                lambda: [
+            try:
+                found += [
                     (issue.code, issue.pointer, issue.message)
                     for issue in validate_job(job.data, job.kind)
                     if issue.code in self._schema_codes
-                ],
-            )
+                ]
+            except Exception as error:  # a bug, ours or a plugin's: see _failed
+                found.append(_failed("the schema check", error))
         policy = self.options.policy
         for rule in self._checks[job.kind]:
-            check = rule.check
+            code, check = rule.code, rule.check
             assert check is not None
-            found += _contained(
-                f"{rule.code} {rule.name}",
-                lambda: [
-                    (rule.code, v.pointer, v.message)  # noqa: B023  # called at once
-                    for v in (check(job, policy) if rule.needs else check(job))  # noqa: B023
-                ],
-            )
+            try:
+                violations = check(job, policy) if rule.needs else check(job)
+                found += [(code, v.pointer, v.message) for v in violations]
+            except Exception as error:  # a bug, ours or a plugin's: see _failed
+                found.append(_failed(f"{code} {rule.name}", error))
         # What the parsing found (a duplicate key, SM005), at the position it gives.
         problems = [p for p in document.problems if p.code in self._enabled_codes]
         positions = {len(found) + i: (p.line, p.column) for i, p in enumerate(problems)}
@@ -274,24 +275,25 @@ class Linter:
         positions: Mapping[int, tuple[int, int]],
     ) -> list[Finding]:
         """Findings minus the suppressed ones, which are counted by reason."""
-        by_tag = ignored_by_tag(document.job)
-        by_declaration = document.ignore
         per_file = self.options.per_file_ignores
         matched = _matching_globs(document.path, self._per_file, self._root) if per_file else []
-        by_file = [code for glob in matched for code in per_file[glob]]
+        suppressing = [
+            (reason, selectors)
+            for reason, selectors in (
+                ("tag", ignored_by_tag(document.job)),
+                ("metadata", document.ignore),
+                ("per-file-ignores", [code for glob in matched for code in per_file[glob]]),
+            )
+            if selectors
+        ]
         kept = []
         name = document.name
         for index, (code, pointer, message) in enumerate(found):
-            rule = self._by_code[code]
-            if code not in INPUT_ERROR_CODES:
-                if matches(rule, by_tag):
-                    self.suppressed["tag"] += 1
-                    continue
-                if by_declaration and matches(rule, by_declaration):
-                    self.suppressed["metadata"] += 1
-                    continue
-                if matches(rule, by_file):
-                    self.suppressed["per-file-ignores"] += 1
+            if suppressing and code not in INPUT_ERROR_CODES:
+                rule = self._by_code[code]
+                reason = next((why for why, names in suppressing if matches(rule, names)), None)
+                if reason is not None:
+                    self.suppressed[reason] += 1
                     continue
             line, column = positions.get(index) or document.locate(pointer)
             source = document.locate.source((line, column)) if self.options.show_source else None
@@ -342,18 +344,13 @@ def _origin(origins: Sequence[tuple[str, str]], pointer: str) -> str:
     return ""
 
 
-def _contained(
-    what: str, run: Callable[[], list[tuple[str, str, str]]]
-) -> list[tuple[str, str, str]]:
-    """What ``run`` found (a check: (code, pointer, message) triples); if it fails, one SM000
-    naming ``what`` instead, and the other checks of the job still run."""
-    try:
-        return run()
-    except RecursionError:
-        return [(INVALID_SYNTAX.code, "", f"nested too deeply for {what} to check")]
-    except Exception as error:  # a bug (ours, or a plugin's): report it on this job, go on
-        message = f"internal error ({type(error).__name__}) in {what} on this job; please report it"
-        return [(INTERNAL_ERROR.code, "", message)]
+def _failed(what: str, error: Exception) -> tuple[str, str, str]:
+    """The finding of a check that raised ``error`` (``what`` names it): SM001 when the job is
+    nested too deeply for it, else SM000 (a bug, ours or a plugin's: reported on this job)."""
+    if isinstance(error, RecursionError):
+        return INVALID_SYNTAX.code, "", f"nested too deeply for {what} to check"
+    message = f"internal error ({type(error).__name__}) in {what} on this job; please report it"
+    return INTERNAL_ERROR.code, "", message
 
 
 def _input_error(error: LoadError) -> Finding:
