@@ -274,6 +274,32 @@ def test_a_describe_answer_that_cannot_be_read_is_one_error_on_the_job(
 
 
 @pytest.mark.parametrize(
+    "account",
+    ["../../etc", "1234 5678 9012", "12345678901\u202e2", "\u0661" * 12],
+    ids=["a path", "spaces", "a bidi control", "arabic-indic digits"],
+)
+def test_an_identity_whose_account_is_no_account_id_is_one_usage_error(
+    proxy: FaultProxy, account: str
+) -> None:
+    create_jobs("us-east-1", 1, **ISOLATION_OFF)
+    body = (
+        '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+        "<GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/a</Arn>"
+        f"<UserId>AIDAEXAMPLE</UserId><Account>{account}</Account></GetCallerIdentityResult>"
+        "<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata>"
+        "</GetCallerIdentityResponse>"
+    )
+    proxy.add(answer("GetCallerIdentity", body.encode()))
+    result, report = audit(proxy)
+    assert result.exit_code == 2 and report == {}
+    assert result.stderr == (
+        "sagelint: error: cannot use the credentials: GetCallerIdentity gave an account ID that "
+        "is not 12 digits\n"
+    )
+    assert proxy.calls["ListTrainingJobs"] == 0
+
+
+@pytest.mark.parametrize(
     "body, why",
     [
         (NOT_JSON, "the response was not JSON"),
@@ -353,11 +379,12 @@ def test_an_identity_answer_that_cannot_be_read_is_one_usage_error(proxy: FaultP
         (NOT_JSON, "the response was not JSON"),
         (b'{"Accounts": {}}', "Accounts in the response is not a list"),
         (b'{"Accounts": [{"Id": "../../etc", "Status": "ACTIVE"}]}', "has no valid Id"),
+        ({"Accounts": [{"Id": "\u0661" * 12, "Status": "ACTIVE"}]}, "has no valid Id"),
     ],
-    ids=["html", "not a list", "an id that is no account id"],
+    ids=["html", "not a list", "an id that is no account id", "arabic-indic digits"],
 )
 def test_an_account_list_that_cannot_be_read_is_one_usage_error(
-    proxy: FaultProxy, body: bytes, why: str
+    proxy: FaultProxy, body: bytes | dict[str, Any], why: str
 ) -> None:
     proxy.add(answer("ListAccounts", body))
     result, report = audit(proxy, "--organization", "--role-name", "SagelintAudit")

@@ -36,7 +36,7 @@ DEFAULT_MAX_ATTEMPTS = 8  # unless AWS_MAX_ATTEMPTS or the profile's max_attempt
 CONNECT_ATTEMPTS = 2  # an endpoint that cannot be reached is tried twice, whatever the above
 ROLE_SESSION_NAME = "sagelint-audit"
 _ARN = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):role/.+$")
-_ACCOUNT_ID = re.compile(r"\d{12}")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")  # ASCII digits: \d matches the digits of any script
 ACCOUNTS_PAGE = 20  # ListAccounts' largest page
 
 
@@ -265,6 +265,11 @@ def resolve_accounts(
         try:
             sts = clients.client(base, "sts", region)
             identity = call("GetCallerIdentity", sts.get_caller_identity)
+            if not _ACCOUNT_ID.fullmatch(identity["Account"]):
+                raise BadResponse(
+                    "GetCallerIdentity",
+                    "GetCallerIdentity gave an account ID that is not 12 digits",
+                )
             return [Account(identity["Account"], base)]
         except Exception as error:
             if not is_aws_error(error):
