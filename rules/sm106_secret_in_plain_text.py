@@ -4,6 +4,7 @@ describes the job.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -210,10 +211,11 @@ _ANY, _NOT_A_NUMBER, _TOKEN_SHAPED, _LONG_TOKEN = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def _secret_name(key: str) -> tuple[str, str] | None:
     """(kind, which values count) when a key's name says its value is a credential. The
     credential word must be the last one: ``db_password`` is a password, ``password_file`` a
-    path."""
+    path. (Cached: the jobs of a repository or an account repeat their keys' names.)"""
     words = _words(key)
     if not words or key in ("PWD", "OLDPWD"):  # the shell's working directories
         return None

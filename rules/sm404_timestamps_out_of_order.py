@@ -37,27 +37,37 @@ def _gap(later: datetime, earlier: datetime) -> str:
     return f"{seconds / 86_400:.3g} days"
 
 
-# A time to compare: (where it is in the job, as pointer tokens), what to call it, the value as
-# written, and the time it stands for (None: unreadable).
-Stamp = tuple[tuple[str | int, ...], str, "Any", "datetime | None"]
+# A time to compare: where it is in the job (pointer tokens), the value as written, and the time
+# it stands for (None: unreadable).
+Stamp = tuple[tuple[str | int, ...], "Any", "datetime | None"]
 
 
-def _out_of_order(times: Sequence[Stamp]) -> Iterator[Violation]:
+def _label(job: Job, path: tuple[str | int, ...]) -> str:
+    """What a message calls the time at ``path``: its member, or which of a transition's."""
+    if len(path) == 1:
+        return str(path[0])
+    _, index, member = path
+    status = job.get("SecondaryStatusTransitions", index, "Status")
+    which = f"transition {index} ({status})" if isinstance(status, str) else f"transition {index}"
+    return f"the {member} of {which}"
+
+
+def _out_of_order(job: Job, times: Sequence[Stamp]) -> Iterator[Violation]:
     """Violations for a sequence of times that should not decrease: each parsed time is
     compared with the next one it can be compared with (an unparseable time is skipped; a naive
     time is never compared with an aware one), so one time that is off gives one finding, not
     one per time after it."""
-    for position, (_, label, raw, when) in enumerate(times):
+    for position, (path, raw, when) in enumerate(times):
         if when is None:
             continue
-        for later_path, later_label, later_raw, later_when in times[position + 1 :]:
+        for later_path, later_raw, later_when in times[position + 1 :]:
             if later_when is None or not comparable(when, later_when):
                 continue
             if later_when < when:
                 yield Violation(
                     pointer(*later_path),
-                    f"{later_label} {_shown(later_raw)} is {_gap(later_when, when)} before "
-                    f"{label} {_shown(raw)}",
+                    f"{_label(job, later_path)} {_shown(later_raw)} is "
+                    f"{_gap(later_when, when)} before {_label(job, path)} {_shown(raw)}",
                 )
             break
 
@@ -123,24 +133,24 @@ def timestamps_out_of_order(job: Job) -> Iterator[Violation]:
     Describe the job again and keep the response as it is; when converting times, keep their
     offset (`datetime.isoformat()` of an aware datetime) or convert all of them to UTC.
     """
-    values = [(name, job.get(name)) for name in JOB_TIMES]
-    times = [((name,), name, value, parse_timestamp(value)) for name, value in values]
-    yield from _out_of_order(times)
+    times = [
+        ((name,), value, parse_timestamp(value))
+        for name in JOB_TIMES
+        if (value := job.get(name)) is not None
+    ]
+    yield from _out_of_order(job, times)
     starts: list[Stamp] = []
     for index, transition in enumerate(job.array("SecondaryStatusTransitions")):
         if not isinstance(transition, Mapping):
             continue
-        status = transition.get("Status")
-        label = (
-            f"transition {index} ({status})" if isinstance(status, str) else f"transition {index}"
-        )
         start, end = transition.get("StartTime"), transition.get("EndTime")
-        path = ("SecondaryStatusTransitions", index)
-        started = ((*path, "StartTime"), f"the StartTime of {label}", start, parse_timestamp(start))
+        started = (
+            ("SecondaryStatusTransitions", index, "StartTime"),
+            start,
+            parse_timestamp(start),
+        )
         if end is not None:
-            ended = parse_timestamp(end)
-            yield from _out_of_order(
-                [started, ((*path, "EndTime"), f"the EndTime of {label}", end, ended)]
-            )
+            ended = (("SecondaryStatusTransitions", index, "EndTime"), end, parse_timestamp(end))
+            yield from _out_of_order(job, (started, ended))
         starts.append(started)
-    yield from _out_of_order(starts)
+    yield from _out_of_order(job, starts)
