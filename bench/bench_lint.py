@@ -1,13 +1,18 @@
 """Benchmark `sagelint lint` against baselines measured in the same run.
 
-    python bench/bench_lint.py [--files 10000] [--repeat 20] [--jsonl-mb 0]
+    python bench/bench_lint.py [--files 10000] [--repeat 20] [--many-repeat 5] [--jsonl-mb 0]
 
 Figures are reported as ratios, because this machine is noisy:
 - start-up: `sagelint lint ONE_FILE` against `python -c "import json"` (median of --repeat runs);
-- throughput: `sagelint lint DIR` over --files generated documents against a plain
-  `json.load` loop over the same files;
+- throughput: `sagelint lint DIR` over --files generated documents (median of --many-repeat
+  runs) against a plain `json.load` loop over the same files;
+- floors, in the same runs: a one-file lint's dependencies and plugin discovery alone (click,
+  tabulate, json, and the ``sagelint.rules`` entry points read with importlib.metadata: what
+  every run pays before any code of sagelint's), and the 10,000 files with the document rules
+  only (``--select SM0``: reading, parsing with positions and the schema check, no rule check);
 - the nearest peer, check-jsonschema (`pip install .[bench]`), on the same one file and the
-  same --files documents against schemas/describe-training-job.schema.json, when installed;
+  same --files documents (once: it is tens of times slower) against
+  schemas/describe-training-job.schema.json, when installed;
 - memory: peak RSS of the run over --files documents, and of a --jsonl-mb JSON Lines file.
 """
 
@@ -31,6 +36,11 @@ PYTHON = sys.executable
 SAGELINT = shutil.which("sagelint", path=str(Path(PYTHON).parent)) or "sagelint"
 CHECK_JSONSCHEMA = shutil.which("check-jsonschema", path=str(Path(PYTHON).parent))
 JSON_LOOP = "import json, sys; [json.load(open(p)) for p in sys.argv[1:]]"
+# What a one-file lint imports of its dependencies, and its plugin discovery: the floor of start-up
+FLOOR = (
+    "import json, click, tabulate; import importlib.metadata as m; "
+    "m.entry_points(group='sagelint.rules')"
+)
 POLICIES = Path(__file__).parent / "policies.yaml"  # five schema policies
 
 
@@ -72,7 +82,10 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--files", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=20, help="runs of each one-file command")
+    parser.add_argument(
+        "--many-repeat", type=int, default=5, help="runs of each command over --files files"
+    )
     parser.add_argument(
         "--jsonl-mb", type=int, default=0, help="also lint a JSON Lines file of this size"
     )
@@ -112,6 +125,7 @@ def main() -> None:
         peer = [CHECK_JSONSCHEMA, "--schemafile", schema] if CHECK_JSONSCHEMA else []
         one_file = {
             "baseline": [PYTHON, "-c", "import json"],
+            "floor": [PYTHON, "-c", FLOOR],
             "sagelint": [SAGELINT, "lint", "job.json"],
             "configured": [SAGELINT, "lint", "job.json"],
             # the same run without looking for installed plugins (importlib.metadata)
@@ -124,6 +138,7 @@ def main() -> None:
             args.repeat,
             cwd={
                 "baseline": plain,
+                "floor": plain,
                 "sagelint": plain,
                 "configured": configured,
                 "no_autoload": plain,
@@ -134,6 +149,7 @@ def main() -> None:
         one_file_result = {
             **startup,
             "ratio": startup["sagelint"] / startup["baseline"],
+            "floor_ratio": startup["floor"] / startup["baseline"],
             "configured_ratio": startup["configured"] / startup["baseline"],
             "no_autoload_ratio": startup["no_autoload"] / startup["baseline"],
         }
@@ -146,16 +162,18 @@ def main() -> None:
         many_commands = {
             "baseline": [PYTHON, "-c", JSON_LOOP, *names],
             "sagelint": [SAGELINT, "lint", "."],
+            "documents_only": [SAGELINT, "lint", "--select", "SM0", "."],
             "policies": [SAGELINT, "lint", "--policy", str(POLICIES), "."],
         }
-        if peer:
-            many_commands["check_jsonschema"] = [*peer, *names]
-        throughput = median_time(many_commands, 3, cwd=folder)
+        throughput = median_time(many_commands, args.many_repeat, cwd=folder)
+        if peer:  # once: it is tens of times slower, far beyond the noise
+            throughput["check_jsonschema"] = run([*peer, *names], cwd=folder)[0]
         _, peak = run([SAGELINT, "lint", "."], cwd=folder)
         many_result = {
             "files": float(args.files),
             **throughput,
             "ratio": throughput["sagelint"] / throughput["baseline"],
+            "documents_only_ratio": throughput["documents_only"] / throughput["baseline"],
             "policies_ratio": throughput["policies"] / throughput["sagelint"],
             "jobs_per_second": args.files / throughput["sagelint"],
             "baseline_files_per_second": args.files / throughput["baseline"],
@@ -193,9 +211,17 @@ def main() -> None:
         f"{one['no_autoload'] * 1000:.1f} ms -> {one['no_autoload_ratio']:.2f}x"
     )
     print(
+        f"one file, floor: click, tabulate, json and the plugin discovery alone "
+        f"{one['floor'] * 1000:.1f} ms -> {one['floor_ratio']:.2f}x"
+    )
+    print(
         f"{many['files']:,.0f} files: sagelint {many['sagelint']:.2f} s "
         f"({many['jobs_per_second']:,.0f} jobs/s), json.load loop {many['baseline']:.2f} s "
         f"-> {many['ratio']:.2f}x (target <= 4x); peak RSS {many['peak_rss_mib']:.0f} MiB"
+    )
+    print(
+        f"{many['files']:,.0f} files, document rules only (--select SM0: reading, parsing, schema "
+        f"check): {many['documents_only']:.2f} s -> {many['documents_only_ratio']:.2f}x"
     )
     print(
         f"{many['files']:,.0f} files with five schema policies: {many['policies']:.2f} s -> "
