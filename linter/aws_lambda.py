@@ -7,7 +7,10 @@ response with the job's tags, with every rule, and then:
 - always writes one JSON line per finding to the function's log (CloudWatch Logs Insights:
   ``filter rule = "SM104" | stats count() by job``);
 - with ``SAGELINT_SECURITY_HUB=true``, imports the findings into the job's account and region's
-  Security Hub (ids are stable: a redelivered event updates them, never duplicates them);
+  Security Hub (ids are stable: a redelivered event updates them, never duplicates them), and
+  archives the job's earlier findings that this event no longer gives (a warm pool that was
+  reused, a ``sagelint:ignore`` tag added), as ``sagelint audit --security-hub`` does
+  (:mod:`sagelint.aws.security_hub`);
 - with ``SAGELINT_SNS_TOPIC_ARN``, publishes a short message, without secrets, to that topic.
 
 ``SAGELINT_STATUSES`` (``InProgress,Failed``: comma-separated) limits the statuses acted on; by
@@ -29,7 +32,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sagelint import __version__
-from sagelint.document_rules import INPUT_ERROR_CODES
 from sagelint.job import is_event, make_job
 from sagelint.load.loaders import Document
 from sagelint.load.locate import NOWHERE
@@ -38,7 +40,7 @@ from sagelint.printable import printable
 if TYPE_CHECKING:
     from sagelint.engine import Linter
     from sagelint.findings import Finding
-    from sagelint.job import JobResource
+    from sagelint.job import Job
 
 SETTINGS = (
     "SAGELINT_STATUSES",
@@ -85,8 +87,8 @@ def handler(event: Any, context: Any = None) -> dict[str, Any]:
     findings = function.linter.lint_document(Document(arn, job, NOWHERE))
     for finding in findings:
         _log(_record(finding, event, arn))
-    if findings and function.settings.security_hub:
-        _import(function, findings, job.resource)
+    if function.settings.security_hub:
+        _import(function, findings, job)
     if findings and function.settings.sns_topic_arn:
         _publish(function, function.settings.sns_topic_arn, findings, event)
     return {"job": job.name, "status": str(status), "findings": len(findings)}
@@ -129,23 +131,21 @@ def _log(record: Mapping[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def _import(function: _Function, findings: list[Finding], resource: JobResource) -> None:
+def _import(function: _Function, findings: list[Finding], job: Job) -> None:
     """The findings into the job's account and region's Security Hub, as ASFF (their ids are
-    stable: an event delivered again updates them); what Security Hub refuses raises."""
-    from sagelint.asff import Occurrences, asff_finding, now
-    from sagelint.aws.hub_calls import import_findings
+    stable: an event delivered again updates them), and the job's earlier findings of the rules
+    checked that it no longer has archived: of every rule the function runs but the S3-aware ones
+    (it lists no S3), and of none when the event does not give the job's tags (a rule may read
+    them). What Security Hub refuses raises."""
+    from sagelint.aws.security_hub import SecurityHubExport
 
-    rules = {rule.code: rule for rule in function.linter.rules}
-    occurrences, at = Occurrences(), now()
-    made = [
-        asff_finding(finding, resource, rules.get(finding.rule), at, occurrences.next(finding))
-        for finding in findings
-        if finding.rule not in INPUT_ERROR_CODES
-    ]
-    client = _client(function, "securityhub", str(resource.region))
-    failure = import_findings(client, made, len(made))
-    if failure is not None:
-        raise ImportFailed(failure)
+    linter = function.linter
+    checked = [rule.code for rule in linter.enabled if rule.s3_requests is None]
+    export = SecurityHubExport(linter.rules, checked if job.tags is not None else None)
+    export.checked(job.resource, findings)
+    client = _client(function, "securityhub", str(job.resource.region))
+    for failure in export.publish_with(client):
+        raise ImportFailed(failure.message)
 
 
 class ImportFailed(RuntimeError):

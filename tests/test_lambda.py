@@ -195,6 +195,55 @@ def test_the_findings_go_to_security_hub_once_however_often_the_event_comes(
     assert SECRET not in json.dumps(imported)
 
 
+def hub_states() -> dict[str, tuple[str, str]]:
+    """rule -> (RecordState, CreatedAt) of the findings in us-west-2's Security Hub."""
+    import boto3
+
+    hub = boto3.client("securityhub", region_name="us-west-2")
+    return {
+        f["ProductFields"]["sagelint/Rule"]: (f["RecordState"], f["CreatedAt"])
+        for f in hub.get_findings()["Findings"]
+    }
+
+
+@pytest.mark.usefixtures("moto")
+def test_a_finding_the_job_no_longer_has_is_archived(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The job's image is not pinned (SM501) until its sagelint:ignore tag says so: the next
+    event archives that finding, and the others keep their first sighting."""
+    monkeypatch.setenv("SAGELINT_SECURITY_HUB", "true")
+    untagged = event("inprogress")
+    untagged["detail"]["Tags"] = {"team": "fraud"}
+    handler(untagged)
+    first = hub_states()
+    assert first["SM501"][0] == "ACTIVE" and {state for state, _ in first.values()} == {"ACTIVE"}
+    handler(event("inprogress"))  # the same job, tagged sagelint:ignore=SM501
+    now = hub_states()
+    assert now["SM501"][0] == "ARCHIVED"
+    assert {rule: state for rule, (state, _) in now.items() if rule != "SM501"} == {
+        rule: "ACTIVE" for rule in first if rule != "SM501"
+    }
+    assert {rule: created for rule, (_, created) in now.items()} == {
+        rule: created for rule, (_, created) in first.items()
+    }
+
+
+@pytest.mark.usefixtures("moto")
+def test_without_the_jobs_tags_nothing_is_archived(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An event without Tags cannot say what a rule that reads them would find: the finding of a
+    rule that no longer fires stays as it is."""
+    monkeypatch.setenv("SAGELINT_SECURITY_HUB", "true")
+    handler(event("completed"))
+    assert hub_states()["SM104"][0] == "ACTIVE"
+    isolated = event("completed")
+    isolated["detail"]["EnableNetworkIsolation"] = True
+    del isolated["detail"]["Tags"]
+    handler(isolated)
+    assert hub_states()["SM104"][0] == "ACTIVE"
+    isolated["detail"]["Tags"] = {"team": "fraud"}
+    handler(isolated)
+    assert hub_states()["SM104"][0] == "ARCHIVED"
+
+
 @pytest.mark.usefixtures("moto")
 def test_an_aws_error_raises_so_that_lambda_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     from botocore.exceptions import ClientError
@@ -243,6 +292,7 @@ def test_the_template_sends_the_statuses_and_grants_only_what_is_used() -> None:
         "logs:PutLogEvents",
         "sqs:SendMessage",
         "securityhub:BatchImportFindings",
+        "securityhub:GetFindings",
         "sns:Publish",
     }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from sagelint.asff import BATCH_SIZE, GENERATOR_PREFIX, RULE_FIELD
@@ -20,17 +20,25 @@ from sagelint.aws.fetch import call
 
 IMPORT_ATTEMPTS = 3  # a finding Security Hub answers as failed is sent at most this often
 RETRY_PAUSE = 0.2  # seconds before the second attempt; doubled before each next one
+# GetFindings: "For each attribute, you can provide up to 20 filter values" (API reference)
+FILTER_VALUES = 20
 
 
-def list_findings(client: Any, product: str) -> Iterator[dict[str, Any]]:
+def list_findings(
+    client: Any, product: str, resources: Collection[str] = ()
+) -> Iterator[dict[str, Any]]:
     """The ACTIVE findings of ``product`` whose GeneratorId starts with ``sagelint/`` and that
-    name a rule in their ProductFields: Security Hub is asked to filter so, and the answer is
+    name a rule in their ProductFields, of the jobs whose ARNs ``resources`` holds when it holds
+    some (at most :data:`FILTER_VALUES`): Security Hub is asked to filter so, and the answer is
     filtered again (moto ignores the filters)."""
     filters = {
         "ProductArn": [{"Value": product, "Comparison": "EQUALS"}],
         "GeneratorId": [{"Value": GENERATOR_PREFIX, "Comparison": "PREFIX"}],
         "RecordState": [{"Value": "ACTIVE", "Comparison": "EQUALS"}],
     }
+    if resources:
+        assert len(resources) <= FILTER_VALUES
+        filters["ResourceId"] = [{"Value": arn, "Comparison": "EQUALS"} for arn in resources]
     token: str | None = None
     while True:
         params: dict[str, Any] = {"Filters": filters, "MaxResults": BATCH_SIZE}
@@ -38,7 +46,7 @@ def list_findings(client: Any, product: str) -> Iterator[dict[str, Any]]:
             params["NextToken"] = token
         page = call("GetFindings", client.get_findings, **params)
         for finding in page["Findings"]:
-            if _ours(finding, product):
+            if _ours(finding, product) and (not resources or resource_id(finding) in resources):
                 yield finding
         token = page.get("NextToken")
         if not token:

@@ -5,8 +5,9 @@ earlier that this run no longer produces archived.
 After the audit, for each account and region where jobs were checked:
 
 1. GetFindings lists the ACTIVE findings of the account's default product whose GeneratorId
-   starts with ``sagelint/``, keeping those of the jobs this run checked. A finding found again
-   keeps its ``CreatedAt`` and ``FirstObservedAt``.
+   starts with ``sagelint/``, keeping those of the jobs this run checked (Security Hub is asked
+   for those jobs' alone when they are 20 or fewer: the Lambda function's one job). A finding
+   found again keeps its ``CreatedAt`` and ``FirstObservedAt``.
 2. BatchImportFindings imports this run's findings, 100 a call (the API's limit); the findings
    a call answers as failed are sent again (:mod:`sagelint.aws.hub_calls`).
 3. A listed finding of a job this run checked, of a rule this run checked, that this run did not
@@ -32,7 +33,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sagelint.asff import FIELD_PREFIX, Occurrences, asff_finding, finding_id, hub_arn, now
 from sagelint.asff import product_arn as default_product
 from sagelint.aws.errors import describe_error, is_aws_error
-from sagelint.aws.hub_calls import import_findings, list_findings, resource_id, rule_code
+from sagelint.aws.hub_calls import (
+    FILTER_VALUES,
+    import_findings,
+    list_findings,
+    resource_id,
+    rule_code,
+)
 from sagelint.document_rules import AWS_ERROR, INPUT_ERROR_CODES
 from sagelint.findings import Finding
 
@@ -122,6 +129,12 @@ class SecurityHubExport:
                 continue
             yield from self._publish(clients.client(session, "securityhub", hub.region), hub)
 
+    def publish_with(self, client: Any) -> Iterator[Finding]:
+        """Import with ``client`` into its hub, that of every job checked (the Lambda function
+        checks one job, of its own account and region): SM004 for what fails."""
+        for hub in self._hubs.values():
+            yield from self._publish(client, hub)
+
     def _publish(self, client: Any, hub: _Hub) -> Iterator[Finding]:
         place = f"account {hub.account}, region {hub.region}"
         earlier: dict[str, dict[str, Any]] | None = None
@@ -157,11 +170,12 @@ class SecurityHubExport:
         """The ACTIVE findings sagelint imported into the hub before, of the jobs this run
         checked, by Id (what of them :data:`_KEPT` names)."""
         product = default_product(hub.account, hub.region)
+        asked = hub.jobs if len(hub.jobs) <= FILTER_VALUES else ()  # else every job's, filtered
         return {
             finding["Id"]: {
                 key: finding[key] for key in (*_KEPT, "ProductFields") if key in finding
             }
-            for finding in list_findings(client, product)
+            for finding in list_findings(client, product, asked)
             if resource_id(finding) in hub.jobs
         }
 
