@@ -169,8 +169,9 @@ class Job(NamedTuple):
     # The region of each bucket the S3-aware rules asked about, when the audit or `lint --s3`
     # asked S3 (bucket -> region); None otherwise (SM211 then says nothing).
     bucket_regions: Mapping[str, str] | None = None
-    # The region the job runs in when the document does not say (a request spec): --region or
-    # the configuration's region. A DescribeTrainingJob response's own, in its ARN, wins.
+    # The region the job runs in when the document does not say (a request spec): the file's (a
+    # Terraform resource's region), else --region or the configuration's region. A
+    # DescribeTrainingJob response's own, in its ARN, wins.
     given_region: str | None = None
     # The account the job is created in when the document does not say (a request spec whose
     # RoleArn is missing or not known): --account. An ARN of the document wins.
@@ -302,10 +303,12 @@ def make_job(
     tags: Mapping[str, str] | None = None,
     s3: Mapping[str, Any] | None = None,
     bucket_regions: Mapping[str, str] | None = None,
+    region: str | None = None,
 ) -> Job | None:
     """The one place a :class:`Job` is built: from a DescribeTrainingJob response, a
     CreateTrainingJob request or an EventBridge state change event (``kind``, when given, says
-    which of the first two it is); None when ``value`` is none of these.
+    which of the first two it is); None when ``value`` is none of these. ``region``: where the
+    file says a request is created (its :attr:`Job.given_region`).
 
     ``tags`` (Search's or ListTags', in an audit) win over the document's own: an event's
     ``detail.Tags`` or a request's ``Tags``. A describe response says nothing of tags: None.
@@ -322,7 +325,7 @@ def make_job(
     if tags is None and kind == "create":
         tags = tags_of(value.get("Tags"))
     data = {k: v for k, v in value.items() if k != "ResponseMetadata"}
-    return Job(kind, data, tags, s3, bucket_regions)
+    return Job(kind, data, tags, s3, bucket_regions, region)
 
 
 def tags_of(value: Any) -> dict[str, str]:

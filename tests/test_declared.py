@@ -307,6 +307,36 @@ def test_a_terraform_plan() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "region, given, fires",
+    [
+        ("eu-west-1", [], False),  # the key's region
+        ("us-east-1", [], True),
+        ("us-east-1", ["--region", "eu-west-1"], True),  # the resource's region wins
+        (None, ["--region", "us-east-1"], True),  # known after apply: --region's
+        (None, [], False),
+    ],
+)
+def test_a_terraform_resources_region_is_its_jobs(
+    tmp_path: Path, region: str | None, given: list[str], fires: bool
+) -> None:
+    """SM110 compares the training job's KMS keys (eu-west-1) with its resource's region."""
+    plan = json.loads(text_of("plan.json"))
+    change = plan["resource_changes"][0]["change"]
+    if region is None:
+        del change["after"]["region"]
+        change["after_unknown"]["region"] = True
+    else:
+        change["after"]["region"] = region
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan, indent=2))
+    result = cli("lint", "--isolated", "--format", "json", "--select", "SM110", *given, str(path))
+    found = [(f["rule"], f["pointer"], f["line"]) for f in json.loads(result.stdout)["findings"]]
+    key = "/resource_changes/0/change/after/output_data_config/0/kms_key_id"
+    line = position_of(path.read_text(), '"kms_key_id"')[0]
+    assert found == ([("SM110", key, line)] if fires else [])
+
+
 def test_what_the_source_fills_in_is_not_missing() -> None:
     """A pipeline step has no TrainingJobName, CloudFormation may generate one, Terraform's tags
     are a map: no schema error for any sample, and the job is named by the file."""

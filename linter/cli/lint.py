@@ -61,8 +61,8 @@ if TYPE_CHECKING:
     type=Matching(REGION_NAME, "a region name (e.g. eu-west-1)"),
     metavar="REGION",
     help="The AWS Region request specs are created in (a DescribeTrainingJob response says its "
-    "own): what SM110 and SM211 compare regions with, and the region of each job's ARN in "
-    "--format asff. [default: region of the configuration]",
+    "own, and a Terraform resource its region): what SM110 and SM211 compare regions with, and "
+    "the region of each job's ARN in --format asff. [default: region of the configuration]",
 )
 @click.option(
     "--account",

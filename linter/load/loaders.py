@@ -938,7 +938,7 @@ def _declared(
         if isinstance(found, Broken):
             yield LoadError(name, INVALID_SYNTAX.code, found.message, *locate(found.at))
             continue
-        job = make_job(found.request, kind="create")
+        job = make_job(found.request, kind="create", region=found.region)
         assert job is not None
         if found.embedded is not None:
             job_locate: Locator = locate.embedded(found.embedded)

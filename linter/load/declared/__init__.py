@@ -28,6 +28,8 @@ class Declared(NamedTuple):
     ignore: tuple[str, ...] = ()  # rules the declaration exempts it from (CloudFormation Metadata)
     # (request pointer, where its value came from) for values the file gives only indirectly.
     origins: tuple[tuple[str, str], ...] = ()
+    # The region the file says the job is created in (a Terraform resource's ``region``).
+    region: str | None = None
 
 
 class Broken(NamedTuple):

@@ -10,6 +10,11 @@ in the plan) a structure, the ``tags`` map the request's ``Tags`` list. A value 
 embedded as JSON text are read too: ``aws_sfn_state_machine.definition`` as a state machine,
 ``aws_sagemaker_pipeline.pipeline_definition`` as a pipeline definition.
 
+A resource's ``region`` (AWS provider 6: "Region where this resource will be managed. Defaults to
+the Region set in the provider configuration") is the region of its jobs, what SM110 compares
+KMS keys with; it wins over ``--region``. (That the jobs a state machine or a pipeline starts run
+in its region is an inference: both call SageMaker in their own region unless told otherwise.)
+
 A finding's pointer and position are those of the attribute in the plan
 (``/resource_changes/0/change/after/resource_config/0/instance_type``), its message speaks of
 the request's members (``ResourceConfig.InstanceType``).
@@ -17,10 +22,11 @@ the request's members (``ResourceConfig.InstanceType``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from sagelint.job import Unknown, pointer
+from sagelint.job import REGION_NAME, Unknown, pointer
 from sagelint.load.declared import Declared, Found
 from sagelint.load.declared._terraform_names import REQUEST, STRUCTURES
 from sagelint.load.declared.embedded import embedded_jobs
@@ -33,6 +39,7 @@ EMBEDDED: Mapping[str, tuple[str, Callable[..., Iterator[Found]]]] = {
     "aws_sagemaker_pipeline": ("pipeline_definition", pipeline_jobs),
 }
 AFTER_APPLY = Unknown("known after apply")
+_REGION = re.compile(REGION_NAME)
 
 
 def is_plan(value: Mapping[str, Any]) -> bool:
@@ -55,18 +62,20 @@ def plan_jobs(plan: Mapping[str, Any]) -> Iterator[Found]:
         address = change.get("address")
         label = address if isinstance(address, str) else f"resource change {index}"
         at = pointer("resource_changes", index, "change", "after")
+        region = after.get("region")
+        region = region if isinstance(region, str) and _REGION.fullmatch(region) else None
         kind = change.get("type")
         if kind == TRAINING_JOB:
             renamed: dict[str, str] = {}
             request = _request(after, unknown, REQUEST, "", "", renamed)
-            yield Declared(label, request, at, rename=_renamer(renamed))
+            yield Declared(label, request, at, rename=_renamer(renamed), region=region)
         elif isinstance(kind, str) and kind in EMBEDDED:
             attribute, read = EMBEDDED[kind]
             if attribute in after and unknown.get(attribute) is not True:
                 where = at + pointer(attribute)
                 for found in embedded_jobs(after[attribute], where, attribute, read):
                     if isinstance(found, Declared):
-                        yield found._replace(label=f"{label}/{found.label}")
+                        yield found._replace(label=f"{label}/{found.label}", region=region)
                     else:
                         yield found
 
