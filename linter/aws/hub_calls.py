@@ -28,9 +28,10 @@ def list_findings(
     client: Any, product: str, resources: Collection[str] = ()
 ) -> Iterator[dict[str, Any]]:
     """The ACTIVE findings of ``product`` whose GeneratorId starts with ``sagelint/`` and that
-    name a rule in their ProductFields, of the jobs whose ARNs ``resources`` holds when it holds
-    some (at most :data:`FILTER_VALUES`): Security Hub is asked to filter so, and the answer is
-    filtered again (moto ignores the filters)."""
+    name a rule in their ProductFields: Security Hub is asked to filter so, and the answer is
+    filtered again (moto ignores the filters). With ``resources`` (job ARNs, at most
+    :data:`FILTER_VALUES`), Security Hub is asked for those jobs' findings alone: the caller,
+    which keeps the findings of its jobs whatever it asked, filters on them."""
     filters = {
         "ProductArn": [{"Value": product, "Comparison": "EQUALS"}],
         "GeneratorId": [{"Value": GENERATOR_PREFIX, "Comparison": "PREFIX"}],
@@ -46,7 +47,7 @@ def list_findings(
             params["NextToken"] = token
         page = call("GetFindings", client.get_findings, **params)
         for finding in page["Findings"]:
-            if _ours(finding, product) and (not resources or resource_id(finding) in resources):
+            if _ours(finding, product):
                 yield finding
         token = page.get("NextToken")
         if not token:
