@@ -236,8 +236,8 @@ class Linter:
     def _check(self, document: Document) -> list[Finding]:
         """Validate and run the rules on one document: its findings, less suppressed ones.
 
-        A check that fails is one SM000 on the job naming it instead of what it yielded, and
-        the other checks still run."""
+        A check that fails is one finding on the job naming it (:func:`_failed`) instead of what
+        it yielded, and the other checks still run."""
         job = document.job
         found: list[tuple[str, str, str]] = []  # (code, pointer, message)
         if self._schema_codes:
