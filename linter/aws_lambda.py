@@ -7,10 +7,14 @@ response with the job's tags, with every rule, and then:
 - always writes one JSON line per finding to the function's log (CloudWatch Logs Insights:
   ``filter rule = "SM104" | stats count() by job``);
 - with ``SAGELINT_SECURITY_HUB=true``, imports the findings into the job's account and region's
-  Security Hub (ids are stable: a redelivered event updates them, never duplicates them), and
-  archives the job's earlier findings that this event no longer gives (a warm pool that was
-  reused, a ``sagelint:ignore`` tag added), as ``sagelint audit --security-hub`` does
-  (:mod:`sagelint.aws.security_hub`);
+  Security Hub (ids are stable: a redelivered event updates them, never duplicates them); on an
+  event of a job that has ended (Completed, Failed, Stopped), also archives the job's earlier
+  findings that the event no longer gives (a ``sagelint:ignore`` tag added since, a status
+  contradiction of a running job's event that the end resolved) and keeps the first sighting
+  Security Hub holds of the others, as ``sagelint audit --security-hub`` does
+  (:mod:`sagelint.aws.security_hub`). Not on the events before, whose findings are imported as
+  first seen then: GetFindings allows 3 calls a second per account and region, and a job sends
+  several events (one per secondary status);
 - with ``SAGELINT_SNS_TOPIC_ARN``, publishes a short message, without secrets, to that topic.
 
 ``SAGELINT_STATUSES`` (``InProgress,Failed``: comma-separated) limits the statuses acted on; by
@@ -50,6 +54,7 @@ SETTINGS = (
 )
 CONFIG_FILE = ".sagelint.toml"
 MAX_NOTIFIED = 20  # findings listed in an SNS message; the rest are counted
+ENDED = frozenset({"Completed", "Failed", "Stopped"})  # TrainingJobStatus of a job that has ended
 
 
 class FunctionSettings(NamedTuple):
@@ -133,15 +138,17 @@ def _log(record: Mapping[str, Any]) -> None:
 
 def _import(function: _Function, findings: list[Finding], job: Job) -> None:
     """The findings into the job's account and region's Security Hub, as ASFF (their ids are
-    stable: an event delivered again updates them), and the job's earlier findings of the rules
-    checked that it no longer has archived: of every rule the function runs but the S3-aware ones
-    (it lists no S3), and of none when the event does not give the job's tags (a rule may read
-    them). What Security Hub refuses raises."""
+    stable: an event delivered again updates them). Once the job has ended, its earlier findings
+    of the rules checked that it no longer has are archived: of every rule the function runs but
+    the S3-aware ones (it lists no S3), and of none when the event does not give the job's tags
+    (a rule may read them). What Security Hub refuses raises."""
     from sagelint.aws.security_hub import SecurityHubExport
 
     linter = function.linter
+    ended = job.text("TrainingJobStatus") in ENDED
     checked = [rule.code for rule in linter.enabled if rule.s3_requests is None]
-    export = SecurityHubExport(linter.rules, checked if job.tags is not None else None)
+    archived = checked if ended and job.tags is not None else None
+    export = SecurityHubExport(linter.rules, archived, read_earlier=ended)
     export.checked(job.resource, findings)
     client = _client(function, "securityhub", str(job.resource.region))
     for failure in export.publish_with(client):
@@ -175,8 +182,11 @@ def _client(function: _Function, service: str, region: str) -> Any:
     key = (service, region)
     if key not in function.clients:
         import boto3
+        from sagelint.aws.connect import Connection, client_config
 
-        function.clients[key] = boto3.client(service, region_name=region or None)  # type: ignore[call-overload]
+        session = boto3.Session()  # the audit's retries: adaptive, on throttling too
+        config = client_config(session, Connection(), service)
+        function.clients[key] = session.client(service, region_name=region or None, config=config)  # type: ignore[call-overload]
     return function.clients[key]
 
 

@@ -207,23 +207,32 @@ def hub_states() -> dict[str, tuple[str, str]]:
 
 
 @pytest.mark.usefixtures("moto")
-def test_a_finding_the_job_no_longer_has_is_archived(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The job's image is not pinned (SM501) until its sagelint:ignore tag says so: the next
-    event archives that finding, and the others keep their first sighting."""
+def test_a_finding_the_job_no_longer_has_is_archived_once_it_has_ended(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Network isolation is off (SM104) until the job's sagelint:ignore tag says so: an event of
+    the running job imports without reading what is there (GetFindings allows 3 calls a second),
+    the event of the ended job archives that finding, and the others keep the first sighting
+    Security Hub holds."""
     monkeypatch.setenv("SAGELINT_SECURITY_HUB", "true")
-    untagged = event("inprogress")
-    untagged["detail"]["Tags"] = {"team": "fraud"}
-    handler(untagged)
+    handler(event("completed"))
     first = hub_states()
-    assert first["SM501"][0] == "ACTIVE" and {state for state, _ in first.values()} == {"ACTIVE"}
-    handler(event("inprogress"))  # the same job, tagged sagelint:ignore=SM501
+    assert first["SM104"][0] == "ACTIVE" and {state for state, _ in first.values()} == {"ACTIVE"}
+    tagged = event("completed")
+    tagged["detail"]["Tags"]["sagelint:ignore"] = "SM104"
+    running = json.loads(json.dumps(tagged))
+    running["detail"].update(TrainingJobStatus="InProgress", SecondaryStatus="Training")
+    handler(running)
+    before = hub_states()
+    assert before["SM104"][0] == "ACTIVE"
+    handler(tagged)
     now = hub_states()
-    assert now["SM501"][0] == "ARCHIVED"
-    assert {rule: state for rule, (state, _) in now.items() if rule != "SM501"} == {
-        rule: "ACTIVE" for rule in first if rule != "SM501"
+    assert now["SM104"][0] == "ARCHIVED"
+    assert {rule: state for rule, (state, _) in now.items() if rule != "SM104"} == {
+        rule: "ACTIVE" for rule in first if rule != "SM104"
     }
     assert {rule: created for rule, (_, created) in now.items()} == {
-        rule: created for rule, (_, created) in first.items()
+        rule: created for rule, (_, created) in before.items()
     }
 
 

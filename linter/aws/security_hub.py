@@ -85,11 +85,20 @@ class SecurityHubExport:
     and imports them when the audit is over (:meth:`publish`).
 
     ``rules`` are the linter's (for titles and remediation); ``archived_rules`` the codes of the
-    rules this run checked, whose earlier findings it may archive (None: archive nothing)."""
+    rules this run checked, whose earlier findings it may archive (None: archive nothing).
+    ``read_earlier`` False: no GetFindings, so nothing archived and every finding first seen
+    now (the Lambda function on a job's events before it ends: GetFindings allows 3 calls a
+    second per account and region)."""
 
-    def __init__(self, rules: Sequence[Rule], archived_rules: Iterable[str] | None) -> None:
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        archived_rules: Iterable[str] | None,
+        read_earlier: bool = True,
+    ) -> None:
         self._rules = {rule.code: rule for rule in rules}
         self._archived_rules = None if archived_rules is None else frozenset(archived_rules)
+        self._read_earlier = read_earlier
         self._at = now()
         self._hubs: dict[tuple[str, str], _Hub] = {}
         self._incomplete: set[str] = set()  # ARNs of jobs with an AWS error in this run
@@ -139,7 +148,7 @@ class SecurityHubExport:
         place = f"account {hub.account}, region {hub.region}"
         earlier: dict[str, dict[str, Any]] | None = None
         try:
-            earlier = self._earlier(client, hub)
+            earlier = self._earlier(client, hub) if self._read_earlier else None
         except Exception as error:
             if not is_aws_error(error):
                 raise
