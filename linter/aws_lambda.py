@@ -143,10 +143,12 @@ def _import(function: _Function, findings: list[Finding], job: Job) -> None:
     the S3-aware ones (it lists no S3), and of none when the event does not give the job's tags
     (a rule may read them). What Security Hub refuses raises."""
     from sagelint.aws.security_hub import SecurityHubExport
+    from sagelint.s3_listing import s3_aware
 
     linter = function.linter
     ended = job.text("TrainingJobStatus") in ENDED
-    checked = [rule.code for rule in linter.enabled if rule.s3_requests is None]
+    asks_s3 = s3_aware(linter.enabled)
+    checked = [rule.code for rule in linter.enabled if rule not in asks_s3]
     archived = checked if ended and job.tags is not None else None
     export = SecurityHubExport(linter.rules, archived, read_earlier=ended)
     export.checked(job.resource, findings)
